@@ -1,0 +1,21 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace CloudPartner.Engine.Auth
+{
+    /// <summary>One way of getting tokens (a flow). <see cref="TokenSource"/> decides when to call it.</summary>
+    public interface ITokenProvider
+    {
+        /// <summary>The flow's name as the session reports it (AccessToken, ClientSecret, Certificate, …).</summary>
+        string Flow { get; }
+
+        string? TenantId { get; }
+
+        string? ClientId { get; }
+
+        /// <summary>False when a new token cannot be had without the user (a token passed in as is).</summary>
+        bool CanRenew { get; }
+
+        Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken);
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Security;
+
+namespace CloudPartner.Engine.Auth
+{
+    /// <summary>
+    /// The session's current token: renewed before it expires (5-minute margin) and after a 401, with one
+    /// acquisition at a time however many threads ask. Every token it sees is registered with the redactor.
+    /// </summary>
+    public sealed class TokenSource
+    {
+        public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
+
+        private readonly ITokenProvider provider;
+        private readonly Redactor redactor;
+        private readonly Func<DateTimeOffset> now;
+        private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
+        private volatile AccessToken? current;
+        private int acquisitions;
+
+        public TokenSource(ITokenProvider provider, Redactor redactor, Func<DateTimeOffset>? now = null)
+        {
+            this.provider = provider ?? throw new ArgumentNullException(nameof(provider));
+            this.redactor = redactor ?? throw new ArgumentNullException(nameof(redactor));
+            this.now = now ?? (() => DateTimeOffset.UtcNow);
+        }
+
+        public ITokenProvider Provider => provider;
+
+        /// <summary>How many times the provider was asked for a token; tests use it to prove single-flight renewal.</summary>
+        public int Acquisitions => Volatile.Read(ref acquisitions);
+
+        public DateTimeOffset? ExpiresOn => current?.ExpiresOn;
+
+        public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
+        {
+            var token = current;
+            if (token != null && IsFresh(token))
+            {
+                return token;
+            }
+
+            return await AcquireAsync(stale: token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Called when the service refused <paramref name="rejected"/> with 401: gets a new token unless another thread already did.
+        /// Returns null when the flow cannot renew.
+        /// </summary>
+        public async Task<AccessToken?> RenewAfterRejectionAsync(AccessToken rejected, CancellationToken cancellationToken)
+        {
+            if (!provider.CanRenew)
+            {
+                return null;
+            }
+
+            return await AcquireAsync(stale: rejected, forceRefresh: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        private bool IsFresh(AccessToken token)
+        {
+            if (!token.ExpiresOn.HasValue)
+            {
+                return true;
+            }
+
+            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early.
+            var margin = provider.CanRenew ? RenewalMargin : TimeSpan.Zero;
+            return token.ExpiresOn.Value - margin > now();
+        }
+
+        private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, CancellationToken cancellationToken)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var latest = current;
+                if (latest != null && !ReferenceEquals(latest, stale) && IsFresh(latest))
+                {
+                    return latest;
+                }
+
+                if (stale != null && !provider.CanRenew)
+                {
+                    throw new CpException(
+                        CpErrorKind.Unauthorized,
+                        $"The access token given to Connect-CpAccount expired at {stale.ExpiresOn:u} and cannot be renewed.",
+                        "Run Connect-CpAccount again with a fresh token (or with a flow that renews, such as -ClientSecret or -FederatedTokenFile).");
+                }
+
+                Interlocked.Increment(ref acquisitions);
+                var token = await provider.AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+                redactor.AddSecret(token.Token);
+                current = token;
+                return token;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Net;
+
+namespace CloudPartner.Engine.Http
+{
+    /// <summary>Everything a session needs to reach the API, fixed at connect time.</summary>
+    public sealed class ConnectionSettings
+    {
+        public const string DefaultApiVersion = "2017-10-31";
+        public static readonly Uri DefaultEndpoint = new Uri("https://cloudpartner.azure.com/");
+
+        public Uri Endpoint { get; set; } = DefaultEndpoint;
+
+        public string ApiVersion { get; set; } = DefaultApiVersion;
+
+        public string? PublisherId { get; set; }
+
+        public int MaxRetries { get; set; } = 4;
+
+        public Uri? Proxy { get; set; }
+
+        public ICredentials? ProxyCredential { get; set; }
+
+        public bool ProxyUseDefaultCredentials { get; set; }
+
+        /// <summary>How long one attempt may take, headers and body included.</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        /// <summary>Larger bodies are refused as invalid responses (an offer document is a few MB at most).</summary>
+        public long MaxResponseBytes { get; set; } = 32L * 1024 * 1024;
+
+        public string UserAgent { get; set; } = "CloudPartner/" + typeof(ConnectionSettings).Assembly.GetName().Version?.ToString(3);
+
+        public ConnectionSettings Clone() => (ConnectionSettings)MemberwiseClone();
+    }
+}

@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Json;
+using CloudPartner.Engine.Operations;
+
+namespace CloudPartner.Engine.Models
+{
+    /// <summary>An operation (submission) as the service describes it, with its state derived in one place.</summary>
+    public sealed class OperationInfo
+    {
+        public string? Id { get; set; }
+
+        public string PublisherId { get; set; } = string.Empty;
+
+        public string OfferId { get; set; } = string.Empty;
+
+        /// <summary>publish, golive or cancel.</summary>
+        public string? SubmissionType { get; set; }
+
+        /// <summary>The service's own word, kept as is.</summary>
+        public string? Status { get; set; }
+
+        public OperationState State { get; set; }
+
+        public string? Slot { get; set; }
+
+        public long? OfferVersion { get; set; }
+
+        public long? PublishingVersion { get; set; }
+
+        public DateTimeOffset? CreatedDateTime { get; set; }
+
+        public DateTimeOffset? LastActionDateTime { get; set; }
+
+        public string? CancellationRequestState { get; set; }
+
+        public IReadOnlyList<StepInfo> Steps { get; set; } = new StepInfo[0];
+
+        public IReadOnlyList<MessageInfo> Messages { get; set; } = new MessageInfo[0];
+
+        public IReadOnlyList<string> NotificationEmails { get; set; } = new string[0];
+
+        public OperationLocation? Location { get; set; }
+
+        public string? Error { get; set; }
+
+        /// <summary>The server's Retry-After on the last GET of this operation, if any.</summary>
+        public TimeSpan? RetryAfter { get; set; }
+
+        public bool IsTerminal => StatusMapper.IsTerminal(State);
+
+        public bool IsPublish => string.Equals(SubmissionType, "publish", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The step being worked on, the one that failed, or the one waiting for the publisher.</summary>
+        public StepInfo? CurrentStep
+        {
+            get
+            {
+                var failed = Steps.FirstOrDefault(s => StatusMapper.IsStepFailed(s.Status));
+                if (failed != null)
+                {
+                    return failed;
+                }
+
+                var active = Steps.FirstOrDefault(s => StatusMapper.IsStepActive(s.Status));
+                if (active != null || State == OperationState.Succeeded)
+                {
+                    return active;
+                }
+
+                return IsTerminal ? null : Steps.FirstOrDefault(s => !StatusMapper.IsStepComplete(s.Status));
+            }
+        }
+
+        /// <summary>
+        /// Overall progress from the steps. A publish is whole when it reaches sign-off, so its later steps do not count.
+        /// </summary>
+        public int PercentComplete
+        {
+            get
+            {
+                if (State == OperationState.Succeeded || (State == OperationState.WaitingForPublisherReview && IsPublish))
+                {
+                    return 100;
+                }
+
+                var relevant = Steps.ToList();
+                if (IsPublish)
+                {
+                    var signoff = StatusMapper.SignoffStep(Steps);
+                    if (signoff != null)
+                    {
+                        relevant = Steps.TakeWhile(s => !ReferenceEquals(s, signoff)).ToList();
+                    }
+                }
+
+                if (relevant.Count == 0)
+                {
+                    return 0;
+                }
+
+                var total = relevant.Sum(s => StatusMapper.IsStepComplete(s.Status) ? 100 : Math.Max(0, Math.Min(100, s.ProgressPercentage ?? 0)));
+                return Math.Min(99, total / relevant.Count);
+            }
+        }
+
+        /// <summary>
+        /// Reads an operation detail or a submissions-list entry. The documented sample wraps the object in an array,
+        /// so a one-element array is accepted too.
+        /// </summary>
+        public static OperationInfo Parse(JsonNode? node, string publisherId, string offerId)
+        {
+            if (node is JsonArray array && array.Count == 1)
+            {
+                node = array[0];
+            }
+
+            if (!(node is JsonObject obj))
+            {
+                throw new CpException(CpErrorKind.InvalidResponse, "The operation in the response is not a JSON object.");
+            }
+
+            var steps = JsonFields.Objects(obj, "steps").Select(ParseStep).ToList();
+            var status = JsonFields.String(obj, "status") ?? JsonFields.String(obj, "submissionState");
+            var emails = JsonFields.Strings(obj, "notificationEmails");
+            if (emails.Count == 0 && JsonFields.Object(obj, "definition") is JsonObject definition && JsonFields.Object(definition, "metadata") is JsonObject metadata)
+            {
+                emails = JsonFields.Strings(metadata, "emails");
+            }
+
+            var operation = new OperationInfo
+            {
+                Id = JsonFields.String(obj, "id"),
+                PublisherId = JsonFields.String(obj, "publisherId") ?? publisherId,
+                OfferId = offerId,
+                SubmissionType = JsonFields.String(obj, "submissionType"),
+                Status = status,
+                State = StatusMapper.Map(status, steps),
+                Slot = JsonFields.String(obj, "slot"),
+                OfferVersion = JsonFields.Int64(obj, "offerVersion"),
+                PublishingVersion = JsonFields.Int64(obj, "publishingVersion"),
+                CreatedDateTime = JsonFields.Timestamp(obj, "createdDateTime"),
+                LastActionDateTime = JsonFields.Timestamp(obj, "lastActionDateTime") ?? JsonFields.Timestamp(obj, "changedTime"),
+                CancellationRequestState = JsonFields.String(obj, "cancellationRequestState"),
+                Steps = steps,
+                Messages = JsonFields.Objects(obj, "messages").Select(ParseMessage).ToList(),
+                NotificationEmails = emails,
+                Error = ReadError(obj),
+            };
+            return operation;
+        }
+
+        public static StepInfo ParseStep(JsonObject step)
+        {
+            return new StepInfo
+            {
+                Id = JsonFields.String(step, "id"),
+                StepName = JsonFields.String(step, "stepName"),
+                Description = JsonFields.String(step, "description"),
+                Status = JsonFields.String(step, "status"),
+                EstimatedTimeFrame = JsonFields.String(step, "estimatedTimeFrame"),
+                ProgressPercentage = (int?)ClampPercent(JsonFields.Int64(step, "progressPercentage")),
+                Messages = JsonFields.Objects(step, "messages").Select(ParseMessage).ToList(),
+            };
+        }
+
+        public static MessageInfo ParseMessage(JsonObject message)
+        {
+            return new MessageInfo
+            {
+                MessageHtml = JsonFields.String(message, "messageHtml"),
+                Level = JsonFields.String(message, "level"),
+                Timestamp = JsonFields.Timestamp(message, "timestamp"),
+            };
+        }
+
+        /// <summary>The failing step's name and its messages as text, for error records.</summary>
+        public string DescribeFailure()
+        {
+            var step = CurrentStep;
+            var parts = new List<string>();
+            if (step != null)
+            {
+                var messages = step.Messages.Where(m => !string.Equals(m.Level, "information", StringComparison.OrdinalIgnoreCase)).Select(m => m.Text).Where(t => t.Length > 0).ToList();
+                if (messages.Count == 0)
+                {
+                    messages = step.Messages.Select(m => m.Text).Where(t => t.Length > 0).ToList();
+                }
+
+                parts.Add($"step '{step.DisplayName}' is {step.Status}" + (messages.Count > 0 ? ": " + string.Join(" ", messages) : string.Empty));
+            }
+
+            var top = Messages.Select(m => m.Text).Where(t => t.Length > 0).ToList();
+            if (top.Count > 0)
+            {
+                parts.Add(string.Join(" ", top));
+            }
+
+            if (!string.IsNullOrEmpty(Error))
+            {
+                parts.Add(Error!);
+            }
+
+            return string.Join("; ", parts);
+        }
+
+        private static long? ClampPercent(long? value) => value.HasValue ? Math.Max(0, Math.Min(100, value.Value)) : (long?)null;
+
+        private static string? ReadError(JsonObject obj)
+        {
+            var node = JsonFields.Get(obj, "error");
+            switch (node)
+            {
+                case null:
+                    return null;
+                case JsonObject error:
+                    var code = JsonFields.String(error, "code");
+                    var message = JsonFields.String(error, "message");
+                    return code is null ? message : $"{code}: {message}";
+                default:
+                    return JsonFields.String(obj, "error");
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace CloudPartner.Engine.Models
+{
+    /// <summary>The normalized state of an offer or operation; see <see cref="StatusMapper"/>.</summary>
+    public enum OperationState
+    {
+        NeverPublished,
+        NotStarted,
+        Running,
+        WaitingForPublisherReview,
+        Succeeded,
+        Failed,
+        Canceled,
+        Unknown,
+    }
+}

@@ -1,0 +1,197 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Models;
+
+namespace CloudPartner.Engine.Operations
+{
+    public sealed class WaitOptions
+    {
+        public static readonly TimeSpan DefaultPollingInterval = TimeSpan.FromSeconds(60);
+
+        public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
+
+        /// <summary>Null waits as long as it takes.</summary>
+        public TimeSpan? Timeout { get; set; }
+    }
+
+    public enum WaitOutcome
+    {
+        /// <summary>Succeeded, or a publish reached publisher sign-off.</summary>
+        Completed,
+        Failed,
+        Canceled,
+        TimedOut,
+    }
+
+    public sealed class WaitResult
+    {
+        public WaitResult(OperationInfo operation, WaitOutcome outcome, int polls)
+        {
+            Operation = operation;
+            Outcome = outcome;
+            Polls = polls;
+        }
+
+        public OperationInfo Operation { get; }
+
+        public WaitOutcome Outcome { get; }
+
+        /// <summary>GETs of the operation made while waiting (retries inside one GET not counted).</summary>
+        public int Polls { get; }
+    }
+
+    /// <summary>
+    /// Polls one operation until it ends: a publish at publisher sign-off, anything else at a terminal state.
+    /// The server's Retry-After wins over the interval; transient poll failures back off and go on.
+    /// </summary>
+    public sealed class OperationWaiter
+    {
+        private readonly PartnerApi api;
+
+        public OperationWaiter(PartnerApi api)
+        {
+            this.api = api ?? throw new ArgumentNullException(nameof(api));
+        }
+
+        /// <summary>True when waiting on <paramref name="operation"/> is over.</summary>
+        public static bool IsDone(OperationInfo operation)
+        {
+            return operation.IsTerminal || (operation.IsPublish && operation.State == OperationState.WaitingForPublisherReview);
+        }
+
+        public async Task<WaitResult> WaitAsync(
+            OperationInfo operation,
+            WaitOptions options,
+            Action<OperationInfo>? progress,
+            IRequestObserver? observer,
+            CancellationToken cancellationToken)
+        {
+            if (operation.Location is null)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location to poll; read it again with Get-CpOperation.");
+            }
+
+            if (options.PollingInterval <= TimeSpan.Zero)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "-PollingInterval must be positive.");
+            }
+
+            observer ??= NullRequestObserver.Instance;
+            var connection = api.Connection;
+            var deadline = options.Timeout.HasValue ? connection.Clock() + options.Timeout.Value : (DateTimeOffset?)null;
+            var current = operation;
+            var polls = 0;
+            var failures = 0;
+            string? lastStatus = null;
+
+            while (true)
+            {
+                progress?.Invoke(current);
+                var described = Describe(current);
+                if (described != lastStatus)
+                {
+                    observer.Verbose($"Operation {current.Id} on offer {current.OfferId}: {described}.");
+                    lastStatus = described;
+                }
+
+                if (IsDone(current))
+                {
+                    return new WaitResult(current, Outcome(current), polls);
+                }
+
+                var now = connection.Clock();
+                if (deadline.HasValue && now >= deadline.Value)
+                {
+                    return new WaitResult(current, WaitOutcome.TimedOut, polls);
+                }
+
+                var wait = current.RetryAfter ?? options.PollingInterval;
+                if (failures > 0)
+                {
+                    var backoff = connection.RetryPolicy.DelayFor(failures, null, now);
+                    wait = backoff > wait ? backoff : wait;
+                }
+
+                if (deadline.HasValue && now + wait > deadline.Value)
+                {
+                    wait = deadline.Value - now;
+                }
+
+                await connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    polls++;
+                    current = await api.GetOperationAsync(current.Location!, observer, cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (CpException e) when (IsTransient(e))
+                {
+                    failures++;
+                    observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.Unauthorized)
+                {
+                    e.RecommendedAction = $"Connect again (Connect-CpAccount), then resume with: Get-CpOperation -Location '{current.Location}' | Wait-CpOperation";
+                    e.Target = current;
+                    throw;
+                }
+            }
+        }
+
+        private static bool IsTransient(CpException e)
+        {
+            return e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse;
+        }
+
+        private static WaitOutcome Outcome(OperationInfo operation)
+        {
+            switch (operation.State)
+            {
+                case OperationState.Failed: return WaitOutcome.Failed;
+                case OperationState.Canceled: return WaitOutcome.Canceled;
+                default: return WaitOutcome.Completed;
+            }
+        }
+
+        private static string Describe(OperationInfo operation)
+        {
+            var step = operation.CurrentStep;
+            return $"{operation.State} ({operation.Status})" + (step is null ? string.Empty : $", step '{step.DisplayName}' {step.Status}");
+        }
+
+        /// <summary>The error that goes with a wait that did not succeed, carrying the failing step's messages as text.</summary>
+        public static CpException ErrorFor(WaitResult result, TimeSpan? timeout)
+        {
+            var operation = result.Operation;
+            var resume = $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+            var what = $"The {operation.SubmissionType ?? "operation"} operation {operation.Id} on offer '{operation.OfferId}'";
+            CpException error;
+            switch (result.Outcome)
+            {
+                case WaitOutcome.Failed:
+                    error = new CpException(CpErrorKind.OperationFailed, $"{what} failed: {operation.DescribeFailure()}");
+                    break;
+                case WaitOutcome.Canceled:
+                    error = new CpException(CpErrorKind.OperationCanceled, $"{what} was canceled." + Suffix(operation.DescribeFailure()));
+                    break;
+                case WaitOutcome.TimedOut:
+                    error = new CpException(
+                        CpErrorKind.OperationTimeout,
+                        $"{what} did not finish within {timeout}: it is {operation.State}" + (operation.CurrentStep is StepInfo step ? $", at step '{step.DisplayName}' ({step.EstimatedTimeFrame ?? "no estimate"})." : "."),
+                        $"It is still running on the service. Resume waiting with: {resume}");
+                    break;
+                default:
+                    throw new ArgumentException("The wait completed; there is no error.", nameof(result));
+            }
+
+            error.Target = operation;
+            return error;
+        }
+
+        private static string Suffix(string text) => string.IsNullOrEmpty(text) ? string.Empty : " " + text;
+    }
+}

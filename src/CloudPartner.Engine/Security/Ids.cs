@@ -1,0 +1,82 @@
+using System;
+using System.Text.RegularExpressions;
+using CloudPartner.Engine.Errors;
+
+namespace CloudPartner.Engine.Security
+{
+    /// <summary>Validation and URL-encoding of the ids that go into request paths. Bad ids never reach the network.</summary>
+    public static class Ids
+    {
+        public const int MaxLength = 128;
+
+        private static readonly Regex IdPattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private static readonly Regex LegacyOperationPattern = new Regex(@"^(?<publisher>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<offer>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<version>\d{1,19})\$(?<slot>[A-Za-z]{1,32})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+        public static string PublisherId(string? value, string parameterName = "PublisherId") => Validate(value, parameterName);
+
+        public static string OfferId(string? value, string parameterName = "OfferId") => Validate(value, parameterName);
+
+        /// <summary>An operation id is a GUID (migrated offers) or <c>publisher$offer$n$slot</c> (non-migrated offers).</summary>
+        public static string OperationId(string? value, string parameterName = "OperationId")
+        {
+            var text = value?.Trim() ?? string.Empty;
+            if (Guid.TryParse(text, out var guid) && text.Length <= 38)
+            {
+                return guid.ToString("D");
+            }
+
+            if (text.Length <= 300 && LegacyOperationPattern.IsMatch(text))
+            {
+                var match = LegacyOperationPattern.Match(text);
+                if (match.Groups["publisher"].Length <= MaxLength && match.Groups["offer"].Length <= MaxLength)
+                {
+                    return text;
+                }
+            }
+
+            throw new CpException(
+                CpErrorKind.InvalidArgument,
+                $"-{parameterName} '{Printable(text)}' is not an operation id: expected a GUID or the form publisher$offer$version$slot.");
+        }
+
+        /// <summary>Percent-encodes one path segment.</summary>
+        public static string Segment(string value) => Uri.EscapeDataString(value);
+
+        internal static bool IsLegacyOperationId(string value) => LegacyOperationPattern.IsMatch(value);
+
+        public static string Validate(string? value, string parameterName)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is empty.");
+            }
+
+            if (value!.Length > MaxLength)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is {value.Length} characters long; ids are at most {MaxLength}.");
+            }
+
+            if (!IdPattern.IsMatch(value))
+            {
+                throw new CpException(
+                    CpErrorKind.InvalidArgument,
+                    $"-{parameterName} '{Printable(value)}' contains characters an id cannot have; use letters, digits, '-', '_' and '.' only.");
+            }
+
+            return value;
+        }
+
+        /// <summary>Shows control characters visibly and shortens long values, for error messages.</summary>
+        public static string Printable(string value)
+        {
+            var text = value.Length > 80 ? value.Substring(0, 80) + "…" : value;
+            var builder = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+            }
+
+            return builder.ToString();
+        }
+    }
+}

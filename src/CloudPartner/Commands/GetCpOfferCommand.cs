@@ -1,0 +1,76 @@
+using System.Linq;
+using System.Management.Automation;
+using CloudPartner.Engine.Api;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Lists offers, or reads one offer (the editable draft, a version, or a slot).</summary>
+    [Cmdlet(VerbsCommon.Get, "CpOffer", DefaultParameterSetName = ListSet)]
+    [OutputType(typeof(CpOffer), typeof(string))]
+    public sealed class GetCpOfferCommand : CpCmdlet
+    {
+        private const string ListSet = "List";
+        private const string OneSet = "One";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? PublisherId { get; set; }
+
+        /// <summary>The offer id; wildcards list the offers and keep those that match.</summary>
+        [Parameter(Position = 0, ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = OneSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(OfferIdCompleter))]
+        public string? OfferId { get; set; }
+
+        [Parameter(ParameterSetName = OneSet)]
+        [ValidateRange(0, long.MaxValue)]
+        public long? Version { get; set; }
+
+        [Parameter(ParameterSetName = OneSet)]
+        public OfferSlot? Slot { get; set; }
+
+        /// <summary>Only offers of this type (for example microsoft-azure-virtualmachines).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? OfferTypeId { get; set; }
+
+        /// <summary>Returns the response's JSON text exactly as received.</summary>
+        [Parameter]
+        public SwitchParameter Raw { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            var publisher = RequirePublisherId(session, PublisherId);
+            ForItem(OfferId, () =>
+            {
+                if (!string.IsNullOrEmpty(OfferId) && !WildcardPattern.ContainsWildcardCharacters(OfferId))
+                {
+                    if (Version.HasValue && Slot.HasValue)
+                    {
+                        throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "Use -Version or -Slot, not both.");
+                    }
+
+                    var offer = Run((queue, cancel) => session.Api.GetOfferAsync(publisher, OfferId!, Version, Slot, queue, cancel));
+                    WriteObject(Raw ? (object?)offer.RawJson : new CpOffer(offer, publisher, isSummary: false));
+                    return;
+                }
+
+                if (Version.HasValue || Slot.HasValue)
+                {
+                    throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "-Version and -Slot need one exact -OfferId (no wildcards).");
+                }
+
+                var offers = Run((queue, cancel) => session.Api.ListOffersAsync(publisher, OfferTypeId, queue, cancel));
+                var pattern = string.IsNullOrEmpty(OfferId) ? null : WildcardPattern.Get(OfferId, WildcardOptions.IgnoreCase);
+                foreach (var offer in offers.Where(o => pattern is null || pattern.IsMatch(o.Id ?? string.Empty)))
+                {
+                    WriteObject(Raw ? (object)Engine.Json.LosslessJson.Write(offer.Document) : new CpOffer(offer, publisher, isSummary: true));
+                }
+            });
+        }
+    }
+}

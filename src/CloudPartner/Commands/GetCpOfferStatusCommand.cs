@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Reads an offer's publishing status: the steps of its latest submission.</summary>
+    [Cmdlet(VerbsCommon.Get, "CpOfferStatus")]
+    [OutputType(typeof(CpOfferStatus))]
+    public sealed class GetCpOfferStatusCommand : CpCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? PublisherId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(OfferIdCompleter))]
+        public string OfferId { get; set; } = string.Empty;
+
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            var publisher = RequirePublisherId(session, PublisherId);
+            ForItem(OfferId, () => WriteObject(new CpOfferStatus(Run((queue, cancel) => session.Api.GetOfferStatusAsync(publisher, OfferId, queue, cancel)))));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Lists the publisher accounts the session can reach.</summary>
+    [Cmdlet(VerbsCommon.Get, "CpPublisher")]
+    [OutputType(typeof(CpPublisher))]
+    public sealed class GetCpPublisherCommand : CpCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var session = RequireSession();
+            ForItem(null, () =>
+            {
+                foreach (var publisher in Run((queue, cancel) => session.Api.GetPublishersAsync(queue, cancel)))
+                {
+                    WriteObject(new CpPublisher(publisher));
+                }
+            });
+        }
+    }
+}

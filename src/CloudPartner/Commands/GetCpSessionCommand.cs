@@ -1,0 +1,13 @@
+using System.Management.Automation;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Returns the default session.</summary>
+    [Cmdlet(VerbsCommon.Get, "CpSession")]
+    [OutputType(typeof(CpSession))]
+    public sealed class GetCpSessionCommand : CpCmdlet
+    {
+        protected override void EndProcessing() => WriteObject(RequireSession());
+    }
+}

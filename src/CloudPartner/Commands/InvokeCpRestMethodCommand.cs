@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using System.Net.Http;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Json;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Calls any API path with the session's auth, api-version, retries and logging.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "CpRestMethod", SupportsShouldProcess = true)]
+    [OutputType(typeof(PSObject), typeof(string))]
+    public sealed class InvokeCpRestMethodCommand : CpCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        [Parameter]
+        [ValidateSet("GET", "POST", "PUT", "DELETE", "PATCH")]
+        public string Method { get; set; } = "GET";
+
+        /// <summary>The body: JSON text, or an object converted to JSON without loss.</summary>
+        [Parameter]
+        public object? Body { get; set; }
+
+        /// <summary>Returns the response text instead of objects.</summary>
+        [Parameter]
+        public SwitchParameter Raw { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            ForItem(Path, () =>
+            {
+                var method = new HttpMethod(Method.ToUpperInvariant());
+                var url = session.Connection.ResolveUrl(Path);
+                string? json = null;
+                if (Body != null)
+                {
+                    var value = Body is PSObject wrapped && wrapped.BaseObject is string ? wrapped.BaseObject : Body;
+                    json = value is string text
+                        ? LosslessJson.Write(LosslessJson.Parse(text, "-Body", CpErrorKind.InvalidArgument))
+                        : LosslessJson.Write(PSJson.ToJsonNode(value, nameof(Body)));
+                }
+
+                if (method != HttpMethod.Get && !ShouldProcess(url.ToString(), method.Method))
+                {
+                    return;
+                }
+
+                var response = Run((queue, cancel) => session.Connection.SendAsync(ApiRequest.Create(method, url.ToString(), json), queue, cancel));
+                if (Raw)
+                {
+                    WriteObject(response.Body);
+                    return;
+                }
+
+                if (string.IsNullOrWhiteSpace(response.Body))
+                {
+                    return;
+                }
+
+                WriteObject(PSJson.ToPSObject(LosslessJson.Parse(response.Body)), enumerateCollection: true);
+            });
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Creates an offer. Fails with CpConflict when the offer exists (use Set-CpOffer to change it).</summary>
+    [Cmdlet(VerbsCommon.New, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = DefinitionSet)]
+    [OutputType(typeof(CpOffer))]
+    public sealed class NewCpOfferCommand : CpCmdlet
+    {
+        private const string InputObjectSet = "InputObject";
+        private const string DefinitionSet = "Definition";
+        private const string PathSet = "Path";
+
+        /// <summary>An offer to copy under its own id (or -OfferId).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        public CpOffer InputObject { get; set; } = null!;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PublisherId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Parameter(Position = 0, ParameterSetName = InputObjectSet)]
+        [Alias("Id")]
+        public string OfferId { get; set; } = string.Empty;
+
+        /// <summary>The whole offer document: JSON text, a PSCustomObject or a hashtable with offerTypeId and definition.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DefinitionSet)]
+        [ValidateNotNull]
+        public object Definition { get; set; } = null!;
+
+        /// <summary>A JSON file holding the whole offer document.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
+            {
+                JsonObject document;
+                string offerId;
+                string publisher;
+                if (ParameterSetName == InputObjectSet)
+                {
+                    if (InputObject.IsSummary)
+                    {
+                        throw new CpException(CpErrorKind.InvalidArgument, $"Offer '{InputObject.OfferId}' came from the offers list and holds only a summary.", $"Read it whole with Get-CpOffer -OfferId '{InputObject.OfferId}' first.");
+                    }
+
+                    document = InputObject.ToDocument();
+                    offerId = string.IsNullOrEmpty(OfferId) ? InputObject.OfferId : OfferId;
+                    publisher = string.IsNullOrEmpty(PublisherId) ? InputObject.PublisherId : PublisherId!;
+                    document["id"] = offerId;
+                    document["publisherId"] = publisher;
+                }
+                else
+                {
+                    publisher = RequirePublisherId(session, PublisherId);
+                    offerId = OfferId;
+                    document = ParameterSetName == PathSet ? OfferInput.FromFile(this, Path) : OfferInput.FromDefinition(Definition);
+                }
+
+                offerId = Engine.Security.Ids.OfferId(offerId);
+                OfferInput.Align(document, publisher, offerId);
+                if (!ShouldProcess($"offer '{offerId}' of publisher '{publisher}'", "Create offer"))
+                {
+                    return;
+                }
+
+                try
+                {
+                    var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch: null, queue, cancel));
+                    if (stripped.Count > 0)
+                    {
+                        WriteVerbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");
+                    }
+
+                    WriteObject(new CpOffer(offer, publisher, isSummary: false));
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.Conflict)
+                {
+                    e.RecommendedAction = $"Offer '{offerId}' already exists. To change it, use Set-CpOffer (for example Get-CpOffer -OfferId '{offerId}', edit, then Set-CpOffer).";
+                    throw;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>
+    /// Writes an offer back. Sends the ETag read with the offer, so a change made by someone else since then fails
+    /// with CpPreconditionFailed instead of being overwritten; -Force (or an offer without ETag) overwrites.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
+    [OutputType(typeof(CpOffer))]
+    public sealed class SetCpOfferCommand : CpCmdlet
+    {
+        private const string InputObjectSet = "InputObject";
+        private const string DefinitionSet = "Definition";
+        private const string PathSet = "Path";
+
+        /// <summary>An offer read with Get-CpOffer -OfferId (not a summary from the list), usually edited.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        public CpOffer InputObject { get; set; } = null!;
+
+        [Parameter(ParameterSetName = DefinitionSet)]
+        [Parameter(ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? PublisherId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(OfferIdCompleter))]
+        public string OfferId { get; set; } = string.Empty;
+
+        /// <summary>The whole offer document (as Get-CpOffer -Raw returns it): JSON text, a PSCustomObject or a hashtable.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DefinitionSet)]
+        [ValidateNotNull]
+        public object Definition { get; set; } = null!;
+
+        /// <summary>A JSON file holding the whole offer document.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Overwrites whatever the service has (If-Match: *), even if the offer changed since it was read.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Writes the offer as the service stored it.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
+            {
+                string publisher, offerId;
+                JsonObject document;
+                string? eTag = null;
+                if (ParameterSetName == InputObjectSet)
+                {
+                    if (InputObject.IsSummary)
+                    {
+                        throw new CpException(
+                            CpErrorKind.InvalidArgument,
+                            $"Offer '{InputObject.OfferId}' came from the offers list, which holds only a summary of its definition; writing it back would erase the rest.",
+                            $"Read the whole offer first: Get-CpOffer -OfferId '{InputObject.OfferId}'.");
+                    }
+
+                    publisher = InputObject.PublisherId;
+                    offerId = InputObject.OfferId;
+                    document = InputObject.ToDocument();
+                    eTag = InputObject.ETag;
+                }
+                else
+                {
+                    publisher = RequirePublisherId(session, PublisherId);
+                    offerId = Engine.Security.Ids.OfferId(OfferId);
+                    document = ParameterSetName == PathSet ? OfferInput.FromFile(this, Path) : OfferInput.FromDefinition(Definition);
+                }
+
+                OfferInput.Align(document, publisher, offerId);
+                var ifMatch = Force || string.IsNullOrEmpty(eTag) ? "*" : eTag!;
+                if (!ShouldProcess($"offer '{offerId}' of publisher '{publisher}'", ifMatch == "*" ? "Overwrite offer (If-Match: *)" : "Update offer"))
+                {
+                    return;
+                }
+
+                var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch, queue, cancel));
+                if (stripped.Count > 0)
+                {
+                    WriteVerbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");
+                }
+
+                if (PassThru)
+                {
+                    WriteObject(new CpOffer(offer, publisher, isSummary: false));
+                }
+            });
+        }
+    }
+}

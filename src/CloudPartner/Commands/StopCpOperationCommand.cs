@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using CloudPartner.Engine.Api;
+using CloudPartner.Infrastructure;
+
+namespace CloudPartner.Commands
+{
+    /// <summary>Cancels the operation running on an offer.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "CpOperation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(CpOperation))]
+    public sealed class StopCpOperationCommand : OperationStarter
+    {
+        /// <summary>Cancels without asking for confirmation.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private protected override OperationKind Kind => OperationKind.Cancel;
+
+        private protected override string Action => "Cancel the running operation";
+
+        private protected override bool Forced => Force;
+    }
+}

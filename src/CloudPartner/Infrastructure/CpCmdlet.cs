@@ -1,0 +1,128 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
+
+namespace CloudPartner.Infrastructure
+{
+    /// <summary>
+    /// Base of every cmdlet: the -Session parameter, running engine work off the pipeline thread while writing its
+    /// messages on it, Ctrl+C, and turning engine failures into error records.
+    /// </summary>
+    public abstract class CpCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+        private PipelineQueue? activeQueue;
+
+        /// <summary>The session to use instead of the default one.</summary>
+        [Parameter]
+        public CpSession? Session { get; set; }
+
+        protected CancellationToken StoppingToken => stopping.Token;
+
+        /// <summary>The explicit -Session, else the default session, else a terminating CpNotConnected error.</summary>
+        protected CpSession RequireSession()
+        {
+            var session = Session ?? SessionRegistry.Default;
+            if (session is null)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    CpErrorKind.NotConnected,
+                    "Not connected to the Cloud Partner Portal API.",
+                    null,
+                    "Run Connect-CpAccount first (for example Connect-CpAccount -AccessToken $token -PublisherId contoso), or pass -Session."));
+            }
+
+            return session!;
+        }
+
+        /// <summary>The publisher to act on: the parameter if given, else the session's.</summary>
+        protected string RequirePublisherId(CpSession session, string? publisherId)
+        {
+            var id = string.IsNullOrEmpty(publisherId) ? session.PublisherId : publisherId;
+            if (string.IsNullOrEmpty(id))
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    CpErrorKind.InvalidArgument,
+                    "No publisher id: the session has none and -PublisherId was not given.",
+                    null,
+                    "Pass -PublisherId, or connect with Connect-CpAccount -PublisherId <id>. Get-CpPublisher lists the publishers you can reach."));
+            }
+
+            return id!;
+        }
+
+        /// <summary>
+        /// Runs engine work on a worker thread and pumps its messages onto this (pipeline) thread until it ends.
+        /// Engine failures surface as <see cref="CpException"/>; Ctrl+C as <see cref="PipelineStoppedException"/>.
+        /// </summary>
+        private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
+        {
+            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning);
+            activeQueue = queue;
+            try
+            {
+                var task = Task.Run(() => work(queue, stopping.Token));
+                task.ContinueWith(_ => queue.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                queue.Pump();
+                try
+                {
+                    return task.GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+            }
+            finally
+            {
+                activeQueue = null;
+            }
+        }
+
+        private protected void Run(Func<PipelineQueue, CancellationToken, Task> work)
+        {
+            Run<bool>(async (queue, token) =>
+            {
+                await work(queue, token).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        /// <summary>
+        /// Runs one pipeline item's work, reporting a failure as an error record: terminating for usage errors,
+        /// non-terminating otherwise so the next item still runs.
+        /// </summary>
+        protected void ForItem(object? target, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (CpException e)
+            {
+                var record = ErrorRecords.From(e, target);
+                if (ErrorRecords.IsTerminating(e.Kind))
+                {
+                    ThrowTerminatingError(record);
+                }
+
+                WriteError(record);
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+            base.StopProcessing();
+        }
+
+        public void Dispose()
+        {
+            stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Json;
+
+namespace CloudPartner.Infrastructure
+{
+    /// <summary>
+    /// Converts between JSON and PowerShell objects without the losses of ConvertFrom-Json/ConvertTo-Json:
+    /// objects become PSCustomObjects with properties in document order, strings stay strings (no date parsing),
+    /// integers stay Int64 (or decimal beyond), decimals keep their digits, and there is no depth limit short of
+    /// <see cref="LosslessJson.MaxDepth"/>.
+    /// </summary>
+    public static class PSJson
+    {
+        public static object? ToPSObject(JsonNode? node)
+        {
+            switch (node)
+            {
+                case null:
+                    return null;
+                case JsonObject obj:
+                    var result = new PSObject();
+                    foreach (var property in obj)
+                    {
+                        result.Properties.Add(new PSNoteProperty(property.Key, ToPSObject(property.Value)));
+                    }
+
+                    return result;
+                case JsonArray array:
+                    var items = new object?[array.Count];
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        items[i] = ToPSObject(array[i]);
+                    }
+
+                    return items;
+                case JsonValue value:
+                    return ToScalar(JsonFields.AsElement(value));
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON text node) to JSON.</summary>
+        public static JsonNode? ToJsonNode(object? value, string parameterName)
+        {
+            return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0);
+        }
+
+        private static object? ToScalar(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return element.GetString();
+                case JsonValueKind.True:
+                    return true;
+                case JsonValueKind.False:
+                    return false;
+                case JsonValueKind.Number:
+                    var text = element.GetRawText();
+                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+                    {
+                        return integer;
+                    }
+
+                    if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact)
+                        && exact.ToString(CultureInfo.InvariantCulture) == text)
+                    {
+                        return exact;
+                    }
+
+                    return element.GetDouble();
+                default:
+                    return null;
+            }
+        }
+
+        private static JsonNode? Convert(object? value, string parameterName, string path, HashSet<object> ancestors, int depth)
+        {
+            if (depth > LosslessJson.MaxDepth)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {path}.");
+            }
+
+            if (value is PSObject wrapped)
+            {
+                if (wrapped.BaseObject is PSCustomObject)
+                {
+                    return Enter(wrapped, parameterName, path, ancestors, () =>
+                    {
+                        var obj = new JsonObject();
+                        foreach (var property in wrapped.Properties)
+                        {
+                            if (property.MemberType == PSMemberTypes.NoteProperty || property.MemberType == PSMemberTypes.Property)
+                            {
+                                obj[property.Name] = Convert(property.Value, parameterName, path + "." + property.Name, ancestors, depth + 1);
+                            }
+                        }
+
+                        return obj;
+                    });
+                }
+
+                value = wrapped.BaseObject;
+            }
+
+            switch (value)
+            {
+                case null:
+                    return null;
+                case JsonNode node:
+                    return node.DeepClone();
+                case string text:
+                    return JsonValue.Create(text);
+                case char c:
+                    return JsonValue.Create(c.ToString());
+                case bool b:
+                    return JsonValue.Create(b);
+                case byte _:
+                case sbyte _:
+                case short _:
+                case ushort _:
+                case int _:
+                case uint _:
+                case long _:
+                    return JsonValue.Create(System.Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                case ulong u:
+                    return JsonValue.Create(u);
+                case decimal d:
+                    return JsonValue.Create(d);
+                case double dbl:
+                    return Finite(dbl, parameterName, path) ? JsonValue.Create(dbl) : null;
+                case float f:
+                    return Finite(f, parameterName, path) ? JsonValue.Create(f) : null;
+                case System.Numerics.BigInteger big:
+                    return JsonNode.Parse(big.ToString(CultureInfo.InvariantCulture));
+                case DateTime date:
+                    return JsonValue.Create(date.ToString("o", CultureInfo.InvariantCulture));
+                case DateTimeOffset offset:
+                    return JsonValue.Create(offset.ToString("o", CultureInfo.InvariantCulture));
+                case Guid guid:
+                    return JsonValue.Create(guid.ToString("D"));
+                case Uri uri:
+                    return JsonValue.Create(uri.OriginalString);
+                case Enum e:
+                    return JsonValue.Create(e.ToString());
+                case IDictionary dictionary:
+                    return Enter(dictionary, parameterName, path, ancestors, () =>
+                    {
+                        var obj = new JsonObject();
+                        foreach (DictionaryEntry entry in dictionary)
+                        {
+                            var key = System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                            obj[key] = Convert(entry.Value, parameterName, path + "." + key, ancestors, depth + 1);
+                        }
+
+                        return obj;
+                    });
+                case IEnumerable enumerable:
+                    return Enter(enumerable, parameterName, path, ancestors, () =>
+                    {
+                        var array = new JsonArray();
+                        var index = 0;
+                        foreach (var item in enumerable)
+                        {
+                            array.Add(Convert(item, parameterName, path + "[" + index++ + "]", ancestors, depth + 1));
+                        }
+
+                        return array;
+                    });
+                default:
+                    throw new CpException(
+                        CpErrorKind.InvalidArgument,
+                        $"-{parameterName} holds a {value.GetType().FullName} at {path}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
+            }
+        }
+
+        private static JsonNode Enter(object container, string parameterName, string path, HashSet<object> ancestors, Func<JsonNode> build)
+        {
+            if (!ancestors.Add(container))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {path} contains itself.");
+            }
+
+            try
+            {
+                return build();
+            }
+            finally
+            {
+                ancestors.Remove(container);
+            }
+        }
+
+        private static bool Finite(double value, string parameterName, string path)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {path}, which JSON cannot represent.");
+            }
+
+            return true;
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<object>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+            public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}

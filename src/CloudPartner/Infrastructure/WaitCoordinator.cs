@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Models;
+using CloudPartner.Engine.Operations;
+
+namespace CloudPartner.Infrastructure
+{
+    /// <summary>
+    /// Waits for many operations at once on worker threads, while the pipeline thread writes their progress bars,
+    /// verbose lines, final objects and errors as each one ends.
+    /// </summary>
+    internal sealed class WaitCoordinator
+    {
+        private readonly CpOperationCmdlet cmdlet;
+        private readonly WaitOptions options;
+        private readonly CancellationToken stopping;
+        private readonly PipelineQueue queue;
+        private readonly List<OperationInfo> unfinished = new List<OperationInfo>();
+        private readonly object gate = new object();
+        private int pending;
+        private bool finishing;
+        private int nextActivityId;
+
+        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping)
+        {
+            this.cmdlet = cmdlet;
+            this.options = options;
+            this.stopping = stopping;
+            queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning);
+        }
+
+        public void Add(CpSession session, OperationInfo operation)
+        {
+            var activityId = Interlocked.Increment(ref nextActivityId);
+            lock (gate)
+            {
+                pending++;
+                unfinished.Add(operation);
+            }
+
+            var waiter = new OperationWaiter(session.Api);
+            Task.Run(async () =>
+            {
+                try
+                {
+                    var result = await waiter.WaitAsync(operation, options, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping).ConfigureAwait(false);
+                    queue.Post(() => Report(activityId, operation, result));
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Reported together in Finish: the pipeline is stopping.
+                }
+                catch (CpException e)
+                {
+                    queue.Post(() =>
+                    {
+                        Forget(operation);
+                        WriteProgress(activityId, operation, completed: true);
+                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation)));
+                    });
+                }
+                finally
+                {
+                    bool complete;
+                    lock (gate)
+                    {
+                        pending--;
+                        complete = finishing && pending == 0;
+                    }
+
+                    if (complete)
+                    {
+                        queue.Complete();
+                    }
+                }
+            });
+        }
+
+        public void Drain() => queue.Drain();
+
+        /// <summary>Blocks until every wait has ended, writing as they do. On Ctrl+C, says how to resume.</summary>
+        public void Finish()
+        {
+            bool complete;
+            lock (gate)
+            {
+                finishing = true;
+                complete = pending == 0;
+            }
+
+            if (complete)
+            {
+                queue.Complete();
+            }
+
+            try
+            {
+                queue.Pump();
+            }
+            finally
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    TellHowToResume();
+                }
+
+                queue.Dispose();
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private void Report(int activityId, OperationInfo started, WaitResult result)
+        {
+            Forget(started);
+            WriteProgress(activityId, result.Operation, completed: true);
+            var operation = new CpOperation(result.Operation);
+            cmdlet.WriteObject(operation);
+            if (result.Outcome != WaitOutcome.Completed)
+            {
+                cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation));
+            }
+        }
+
+        private void Forget(OperationInfo operation)
+        {
+            lock (gate)
+            {
+                unfinished.Remove(operation);
+            }
+        }
+
+        private void WriteProgress(int activityId, OperationInfo operation, bool completed)
+        {
+            var step = operation.CurrentStep;
+            var activity = $"{Capitalize(operation.SubmissionType ?? "Operation")} {operation.OfferId}";
+            var status = step is null
+                ? operation.State.ToString()
+                : $"{operation.State}: {step.DisplayName} ({step.EstimatedTimeFrame ?? "no estimate"})";
+            var record = new ProgressRecord(activityId, activity, status)
+            {
+                PercentComplete = Math.Max(0, Math.Min(100, operation.PercentComplete)),
+                CurrentOperation = operation.Location?.ToString(),
+                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            cmdlet.WriteProgress(record);
+        }
+
+        private void TellHowToResume()
+        {
+            List<OperationInfo> left;
+            lock (gate)
+            {
+                left = new List<OperationInfo>(unfinished);
+            }
+
+            foreach (var operation in left)
+            {
+                var message = $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+                try
+                {
+                    cmdlet.Host.UI.WriteWarningLine(message);
+                }
+                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException)
+                {
+                    // No host to write to (a hosted runspace being stopped); nothing else can show it.
+                }
+            }
+        }
+
+        private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+    }
+}

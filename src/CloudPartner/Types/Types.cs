@@ -1,0 +1,14 @@
+using System;
+using CloudPartner.Engine.Models;
+
+namespace CloudPartner
+{
+    internal static class Types
+    {
+        /// <summary>The engine and PowerShell enums share their names; the mapping is by name so their order cannot drift.</summary>
+        public static CpOperationState Convert(OperationState state)
+        {
+            return (CpOperationState)Enum.Parse(typeof(CpOperationState), state.ToString());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Emulator;
+using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Auth;
+using CloudPartner.Engine.Http;
+
+namespace CloudPartner.Engine.Tests
+{
+    /// <summary>Starts an emulator for one test and connects the engine to it.</summary>
+    internal sealed class EmulatorRig : IAsyncDisposable
+    {
+        public const string Token = "test-token-1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed";
+
+        private EmulatorRig(EmulatorServer server)
+        {
+            Server = server;
+        }
+
+        public EmulatorServer Server { get; }
+
+        public Uri BaseAddress => Server.BaseAddress;
+
+        /// <summary>Every delay the engine asked for, instead of sleeping.</summary>
+        public List<TimeSpan> Delays { get; } = new List<TimeSpan>();
+
+        public static async Task<EmulatorRig> StartAsync(Action<EmulatorOptions>? configure = null)
+        {
+            var options = new EmulatorOptions();
+            configure?.Invoke(options);
+            return new EmulatorRig(await EmulatorServer.StartAsync(options));
+        }
+
+        public ApiConnection Connect(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null, Func<DateTimeOffset>? clock = null)
+        {
+            var settings = new ConnectionSettings { Endpoint = BaseAddress, PublisherId = "contoso", MaxRetries = 4 };
+            configure?.Invoke(settings);
+            return new ApiConnection(
+                settings,
+                tokens ?? new StaticTokenProvider(Token),
+                retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),
+                delay: (wait, cancel) =>
+                {
+                    lock (Delays)
+                    {
+                        Delays.Add(wait);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                clock: clock);
+        }
+
+        public PartnerApi Api(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null) => new PartnerApi(Connect(configure, tokens));
+
+        /// <summary>The emulator's request log, read over its admin endpoint.</summary>
+        public async Task<IReadOnlyList<JsonElement>> RequestsAsync()
+        {
+            using var http = new HttpClient { BaseAddress = BaseAddress };
+            var text = await http.GetStringAsync("/_emulator/requests");
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+        }
+
+        public async Task ClearRequestsAsync()
+        {
+            using var http = new HttpClient { BaseAddress = BaseAddress };
+            (await http.DeleteAsync("/_emulator/requests")).EnsureSuccessStatusCode();
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+
+    /// <summary>Collects everything the engine writes for the user.</summary>
+    internal sealed class RecordingObserver : IRequestObserver
+    {
+        private readonly List<string> lines = new List<string>();
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (lines)
+                {
+                    return lines.ToList();
+                }
+            }
+        }
+
+        public IEnumerable<string> VerboseLines => Lines.Where(l => l.StartsWith("VERBOSE: ", StringComparison.Ordinal));
+
+        public void Verbose(string message) => Add("VERBOSE: " + message);
+
+        public void Debug(string message) => Add("DEBUG: " + message);
+
+        public void Warning(string message) => Add("WARNING: " + message);
+
+        private void Add(string line)
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+}

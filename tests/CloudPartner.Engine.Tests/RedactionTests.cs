@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Auth;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
+
+namespace CloudPartner.Engine.Tests
+{
+    public class RedactionTests
+    {
+        [Fact]
+        public async Task A_planted_token_never_appears_in_any_log_line_or_error()
+        {
+            await using var rig = await EmulatorRig.StartAsync();
+            var connection = rig.Connect();
+            var observer = new RecordingObserver();
+            var texts = new List<string>();
+            var token = EmulatorRig.Token;
+
+            var requests = new[]
+            {
+                ApiRequest.Create(HttpMethod.Get, "/api/publishers/contoso/offers?probe=" + Uri.EscapeDataString(token)),
+                ApiRequest.Create(HttpMethod.Get, "/api/publishers/contoso/offers/" + token),
+                ApiRequest.Create(HttpMethod.Put, "/api/publishers/contoso/offers/planted", "{\"offerTypeId\":\"x\",\"note\":\"" + token + "\",\"auth\":\"Bearer " + token + "\"}"),
+                ApiRequest.Create(HttpMethod.Post, "/api/publishers/contoso/offers/contoso-vm/publish", "{\"metadata\":{\"notification-emails\":\"" + token + "\"}}"),
+            };
+            requests[0].Headers["X-Planted"] = token;
+            requests[1].Headers["X-Planted"] = "Bearer " + token;
+
+            foreach (var request in requests)
+            {
+                try
+                {
+                    var response = await connection.SendAsync(request, observer, default);
+                    texts.Add(response.Body.Length > 0 ? "(body read)" : string.Empty);
+                }
+                catch (CpException e)
+                {
+                    texts.Add(e.Message);
+                    texts.Add(e.ToString());
+                    texts.Add(e.ServiceMessage ?? string.Empty);
+                    texts.Add(e.RequestUri ?? string.Empty);
+                }
+            }
+
+            texts.AddRange(observer.Lines);
+            Assert.NotEmpty(observer.Lines);
+            foreach (var text in texts)
+            {
+                Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(Uri.EscapeDataString(token), text, StringComparison.Ordinal);
+            }
+        }
+
+        [Theory]
+        [InlineData("Authorization: Bearer abc.def.ghi", "Authorization: Bearer ***")]
+        [InlineData("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-value here", "token *** here")]
+        [InlineData("https://x.blob.core.windows.net/c/v.vhd?sv=2014&sig=WlDo6Q4%2B5QE%3D&se=2017", "https://x.blob.core.windows.net/c/v.vhd?sv=2014&sig=***&se=2017")]
+        [InlineData("grant_type=client_credentials&client_secret=s3cr3t&client_id=abc", "grant_type=client_credentials&client_secret=***&client_id=abc")]
+        [InlineData("client_assertion=eyJx.eyJy.z&x=1", "client_assertion=***&x=1")]
+        [InlineData("{\"access_token\":\"abc\",\"expires_in\":3599}", "{\"access_token\":\"***\",\"expires_in\":3599}")]
+        public void Masks_well_known_secret_shapes(string input, string expected)
+        {
+            Assert.Equal(expected, new Redactor().Redact(input));
+        }
+
+        [Fact]
+        public void Masks_registered_secrets_raw_and_url_encoded()
+        {
+            var redactor = new Redactor();
+            redactor.AddSecret("p@ss word/+=");
+
+            Assert.Equal("a *** b *** c", redactor.Redact("a p@ss word/+= b " + Uri.EscapeDataString("p@ss word/+=") + " c"));
+        }
+
+        [Fact]
+        public void The_token_types_do_not_show_the_token()
+        {
+            var token = new AccessToken("secret-token-value", DateTimeOffset.UtcNow.AddHours(1));
+            Assert.DoesNotContain("secret-token-value", token.ToString());
+        }
+    }
+}
