@@ -58,6 +58,33 @@ namespace CloudPartner.Engine.Tests
 
         public PartnerApi Api(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null) => new PartnerApi(Connect(configure, tokens));
 
+        /// <summary>
+        /// An engine on simulated time: every wait the engine makes advances the emulator's manual clock instead of
+        /// sleeping, and the engine reads the same clock. Needs an emulator started with a ManualClock.
+        /// </summary>
+        public PartnerApi SimulatedApi(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null)
+        {
+            var clock = Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.");
+            var settings = new ConnectionSettings { Endpoint = BaseAddress, PublisherId = "contoso", MaxRetries = 4 };
+            configure?.Invoke(settings);
+            return new PartnerApi(new ApiConnection(
+                settings,
+                tokens ?? new StaticTokenProvider(Token),
+                retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),
+                delay: (wait, cancel) =>
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    lock (Delays)
+                    {
+                        Delays.Add(wait);
+                    }
+
+                    clock.Advance(wait);
+                    return Task.CompletedTask;
+                },
+                clock: () => clock.UtcNow));
+        }
+
         /// <summary>The emulator's request log, read over its admin endpoint.</summary>
         public async Task<IReadOnlyList<JsonElement>> RequestsAsync()
         {

@@ -218,7 +218,24 @@ namespace CloudPartner.Engine.Api
             if (!string.IsNullOrWhiteSpace(header))
             {
                 var location = ResolveLocation(header!, "Location");
-                return await GetOperationAsync(location, observer, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await GetOperationAsync(location, observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse)
+                {
+                    // The operation was started; failing now would invite a second one. Report it with an unknown state.
+                    observer.Warning($"{kind} started ({location}), but reading the operation failed: {e.Message} Its state is unknown until the next Get-CpOperation.");
+                    return new OperationInfo
+                    {
+                        Id = location.OperationId,
+                        PublisherId = publisherId,
+                        OfferId = offerId,
+                        SubmissionType = kind.ToString().ToLowerInvariant(),
+                        State = OperationState.Unknown,
+                        Location = location,
+                    };
+                }
             }
 
             // No Location (some migrated offers, synchronous cancel): find the operation in the offer's submissions.
