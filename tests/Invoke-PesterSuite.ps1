@@ -26,11 +26,11 @@ $env:CLOUDPARTNER_TEST_EMULATOR = Join-Path $root "src/CloudPartner.Emulator/bin
 if (-not (Test-Path $env:CLOUDPARTNER_TEST_EMULATOR)) { throw "The emulator is not built: $env:CLOUDPARTNER_TEST_EMULATOR" }
 
 Import-Module Pester -MinimumVersion 5.0 -ErrorAction Stop
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = $Path
-$configuration.Run.PassThru = $true
-$configuration.Output.Verbosity = 'Detailed'
-$result = Invoke-Pester -Configuration $configuration
+$pesterConfig = New-PesterConfiguration
+$pesterConfig.Run.Path = $Path
+$pesterConfig.Run.PassThru = $true
+$pesterConfig.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $pesterConfig
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 Write-Host "pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"

@@ -18,7 +18,7 @@ namespace CloudPartner.Commands
             }
 
             SessionRegistry.Clear(session);
-            session.Dispose();
+            session.Disconnect();
             WriteVerbose($"Disconnected from {session.Endpoint}.");
         }
     }

@@ -24,6 +24,10 @@ namespace CloudPartner.Commands
         [Parameter]
         public object? Body { get; set; }
 
+        /// <summary>Extra request headers, such as @{ 'If-Match' = '*' }. Authorization is set by the session and cannot be given.</summary>
+        [Parameter]
+        public System.Collections.IDictionary? Headers { get; set; }
+
         /// <summary>Returns the response text instead of objects.</summary>
         [Parameter]
         public SwitchParameter Raw { get; set; }
@@ -49,7 +53,19 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var response = Run((queue, cancel) => session.Connection.SendAsync(ApiRequest.Create(method, url.ToString(), json), queue, cancel));
+                var request = ApiRequest.Create(method, url.ToString(), json);
+                foreach (System.Collections.DictionaryEntry header in Headers ?? new System.Collections.Hashtable())
+                {
+                    var name = System.Convert.ToString(header.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                    if (name.Equals("Authorization", System.StringComparison.OrdinalIgnoreCase) || name.Equals("Host", System.StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new CpException(CpErrorKind.InvalidArgument, $"-Headers cannot set '{name}'; the session sets it.");
+                    }
+
+                    request.Headers[name] = System.Convert.ToString(header.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                }
+
+                var response = Run((queue, cancel) => session.Connection.SendAsync(request, queue, cancel));
                 if (Raw)
                 {
                     WriteObject(response.Body);

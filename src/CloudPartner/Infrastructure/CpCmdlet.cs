@@ -35,7 +35,16 @@ namespace CloudPartner.Infrastructure
                     "Run Connect-CpAccount first (for example Connect-CpAccount -AccessToken $token -PublisherId contoso), or pass -Session."));
             }
 
-            return session!;
+            if (session!.IsDisconnected)
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    CpErrorKind.NotConnected,
+                    "This session was disconnected with Disconnect-CpAccount.",
+                    session,
+                    "Run Connect-CpAccount again and use the session it returns."));
+            }
+
+            return session;
         }
 
         /// <summary>The publisher to act on: the parameter if given, else the session's.</summary>

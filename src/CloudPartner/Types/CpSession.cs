@@ -41,6 +41,15 @@ namespace CloudPartner
 
         public override string ToString() => $"{PublisherId ?? "(no publisher)"} at {Endpoint} ({AuthFlow})";
 
-        public void Dispose() => Api.Connection.Dispose();
+        /// <summary>True once Disconnect-CpAccount has forgotten this session and its tokens.</summary>
+        public bool IsDisconnected { get; private set; }
+
+        internal void Disconnect()
+        {
+            IsDisconnected = true;
+            Api.Connection.Dispose();
+        }
+
+        public void Dispose() => Disconnect();
     }
 }

@@ -1,0 +1,77 @@
+# Shared by the Pester suites: start an emulator process, talk to its admin endpoint, import the built module.
+
+function Start-TestEmulator {
+    <# Starts the emulator on a free loopback port and returns @{ Url; Process }. #>
+    param([string[]] $Arguments = @('--time-scale', '10000000'))
+
+    $dll = $env:CLOUDPARTNER_TEST_EMULATOR
+    if (-not $dll -or -not (Test-Path $dll)) { throw "Set CLOUDPARTNER_TEST_EMULATOR to the built emulator (run tests/Invoke-PesterSuite.ps1)." }
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($dll)
+    foreach ($a in @('--urls', 'http://127.0.0.1:0') + $Arguments) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $read = $process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait(30000)) { break }
+        $line = $read.Result
+        if ($null -eq $line) { break }
+        if ($line -match 'listening on (http://127\.0\.0\.1:\d+)') {
+            # Keep draining stdout so the emulator never blocks on a full pipe.
+            $null = $process.StandardOutput.ReadToEndAsync()
+            $null = $process.StandardError.ReadToEndAsync()
+            return [pscustomobject]@{ Url = $Matches[1]; Process = $process }
+        }
+    }
+    $process.Kill()
+    throw "The emulator did not start: $($process.StandardError.ReadToEnd())"
+}
+
+function Stop-TestEmulator {
+    param($Emulator)
+    if ($Emulator -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill()
+        $Emulator.Process.WaitForExit(5000) | Out-Null
+    }
+}
+
+function Invoke-EmulatorAdmin {
+    <# Calls the emulator's admin endpoint (/_emulator/...). #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $Method = 'GET',
+        $Body
+    )
+    $parameters = @{ Uri = "$($Emulator.Url)/_emulator/$($Path.TrimStart('/'))"; Method = $Method }
+    if ($null -ne $Body) {
+        $parameters.Body = if ($Body -is [string]) { $Body } else { $Body | ConvertTo-Json -Depth 10 }
+        $parameters.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @parameters
+}
+
+function Get-EmulatorRequest {
+    <# The emulator's request log, optionally only requests whose path matches. #>
+    param([Parameter(Mandatory)] $Emulator, [string] $PathLike = '*', [string] $Method = '*')
+    $all = Invoke-EmulatorAdmin -Emulator $Emulator -Path requests
+    foreach ($request in $all) {
+        if ($request.path -like $PathLike -and $request.method -like $Method) { $request }
+    }
+}
+
+function Clear-EmulatorRequest {
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-EmulatorAdmin -Emulator $Emulator -Path requests -Method DELETE | Out-Null
+}
+
+function Import-TestModule {
+    $path = $env:CLOUDPARTNER_TEST_MODULE
+    if (-not $path -or -not (Test-Path $path)) { throw "Set CLOUDPARTNER_TEST_MODULE to the built CloudPartner.psd1 (run tests/Invoke-PesterSuite.ps1)." }
+    Import-Module $path -Force -Global -ErrorAction Stop
+}
+
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Invoke-EmulatorAdmin, Get-EmulatorRequest, Clear-EmulatorRequest, Import-TestModule
