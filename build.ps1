@@ -13,7 +13,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    # Build, Test, Demo, Clean; also "Build,Test" as one string, as `pwsh -File build.ps1 -Task Build,Test` passes it.
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -22,6 +22,11 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+$knownTasks = 'Build', 'Test', 'Demo', 'Clean'
+$Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+foreach ($name in $Task) {
+    if ($name -notin $knownTasks) { throw "Unknown task '$name'. Tasks: $($knownTasks -join ', ')." }
+}
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 
