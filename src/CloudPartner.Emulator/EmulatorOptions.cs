@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+
+namespace CloudPartner.Emulator;
+
+/// <summary>Start-up configuration of an <see cref="EmulatorServer"/>. Most settings can be changed later through
+/// <see cref="EmulatorState"/> or the admin endpoint (<c>/_emulator/</c>).</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The default listen address: loopback, dynamic port.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:0";
+
+    /// <summary>Semicolon-separated listen URLs (http only, loopback only). Default <see cref="DefaultUrls"/>.</summary>
+    public string? Urls { get; set; }
+
+    /// <summary>The emulator clock. Default: the system clock. Pass a <see cref="ManualClock"/> for deterministic tests.</summary>
+    public IEmulatorClock? Clock { get; set; }
+
+    /// <summary>Speed-up of operation steps: real duration = step duration / TimeScale. Default 1.</summary>
+    public double TimeScale { get; set; } = 1;
+
+    /// <summary>Final status of a successful operation: <c>succeeded</c> (default), <c>complete</c> or <c>completed</c>.</summary>
+    public string SuccessWord { get; set; } = "succeeded";
+
+    /// <summary>Seed publishers <c>contoso</c> and <c>fabrikam</c> with the sample offers. Default true.</summary>
+    public bool SeedSampleData { get; set; } = true;
+
+    /// <summary>When set, a token is refused (401) once this much emulator time has passed since the emulator first saw it.</summary>
+    public TimeSpan? TokenLifetime { get; set; }
+
+    /// <summary>Answer publish/golive/cancel with an absolute <c>Operation-Location</c> header (2018 docs) instead of <c>Location</c>.</summary>
+    public bool LegacyOperationLocation { get; set; }
+
+    /// <summary>When set, operation GETs carry a <c>Retry-After</c> header (whole seconds).</summary>
+    public TimeSpan? OperationRetryAfter { get; set; }
+
+    /// <summary>Cancel answers 200 (synchronous) instead of 202.</summary>
+    public bool SynchronousCancel { get; set; }
+
+    /// <summary>Fault rules active from the start.</summary>
+    public IList<FaultRule> Faults { get; } = new List<FaultRule>();
+
+    /// <summary>Per-token publisher access list: a token listed here may only use the publishers given (others get 403).</summary>
+    public IDictionary<string, IReadOnlyList<string>> AccessList { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>Overrides of step durations in emulator time, keyed by step id (see <see cref="EmulatorSteps"/>).</summary>
+    public IDictionary<string, TimeSpan> StepDurations { get; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Write ASP.NET Core logs to the console. Off by default.</summary>
+    public bool Logging { get; set; }
+
+    /// <summary>How many API requests the in-memory request log keeps (oldest dropped first). Default 2000.</summary>
+    public int RequestLogCapacity { get; set; } = 2000;
+
+    /// <summary>Accept any non-empty bearer token (default). When false only tokens registered with
+    /// <see cref="EmulatorState.RegisterToken"/> are accepted.</summary>
+    public bool AcceptAnyToken { get; set; } = true;
+
+    /// <summary>Offers created through PUT are marked migrated to Partner Center. Default false.</summary>
+    public bool NewOffersMigrated { get; set; }
+
+    internal EmulatorOptions Clone()
+    {
+        var copy = new EmulatorOptions
+        {
+            Urls = Urls,
+            Clock = Clock,
+            TimeScale = TimeScale,
+            SuccessWord = SuccessWord,
+            SeedSampleData = SeedSampleData,
+            TokenLifetime = TokenLifetime,
+            LegacyOperationLocation = LegacyOperationLocation,
+            OperationRetryAfter = OperationRetryAfter,
+            SynchronousCancel = SynchronousCancel,
+            Logging = Logging,
+            RequestLogCapacity = RequestLogCapacity,
+            AcceptAnyToken = AcceptAnyToken,
+            NewOffersMigrated = NewOffersMigrated,
+        };
+        foreach (var rule in Faults)
+        {
+            copy.Faults.Add(rule.Clone());
+        }
+
+        foreach (var pair in AccessList)
+        {
+            copy.AccessList[pair.Key] = new List<string>(pair.Value);
+        }
+
+        foreach (var pair in StepDurations)
+        {
+            copy.StepDurations[pair.Key] = pair.Value;
+        }
+
+        return copy;
+    }
+}
+
+/// <summary>Ids, names and default durations of the publishing steps.</summary>
+public static class EmulatorSteps
+{
+    /// <summary>"Validate Pre-Requisites".</summary>
+    public const string ValidatePrerequisites = "displaydummycertify";
+
+    /// <summary>"Certification".</summary>
+    public const string Certification = "displaycertify";
+
+    /// <summary>"Provisioning".</summary>
+    public const string Provisioning = "displayprovision";
+
+    /// <summary>"Packaging and Lead Generation Registration".</summary>
+    public const string Packaging = "displaypackage";
+
+    /// <summary>"Publisher signoff": a publish stops here until go-live.</summary>
+    public const string PublisherSignoff = "publisher-signoff";
+
+    /// <summary>"Live".</summary>
+    public const string Live = "live";
+
+    /// <summary>The step ids in order.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { ValidatePrerequisites, Certification, Provisioning, Packaging, PublisherSignoff, Live };
+
+    /// <summary>Default durations in emulator time (the signoff step waits for go-live and has none).</summary>
+    public static IReadOnlyDictionary<string, TimeSpan> DefaultDurations { get; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
+    {
+        [ValidatePrerequisites] = TimeSpan.FromMinutes(15),
+        [Certification] = TimeSpan.FromDays(2),
+        [Provisioning] = TimeSpan.FromDays(1),
+        [Packaging] = TimeSpan.FromHours(1),
+        [Live] = TimeSpan.FromDays(2),
+    };
+}

@@ -1,0 +1,389 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Threading;
+
+namespace CloudPartner.Emulator;
+
+/// <summary>What a fault rule does to a matching request.</summary>
+public enum FaultKind
+{
+    /// <summary>429 Too Many Requests with <c>Retry-After</c> (seconds, or an HTTP date).</summary>
+    Throttle,
+
+    /// <summary>A 5xx answer (500 by default) with the CPP InternalServerError body.</summary>
+    Status,
+
+    /// <summary>Waits (fixed or min–max milliseconds), then handles the request normally.</summary>
+    Latency,
+
+    /// <summary>Aborts the connection without a response.</summary>
+    Drop,
+
+    /// <summary>A malformed or hostile response; see <see cref="HostileVariants"/>.</summary>
+    Hostile,
+}
+
+/// <summary>When a fault is applied.</summary>
+public enum FaultPhase
+{
+    /// <summary>Instead of handling the request (it has no effect on the state).</summary>
+    Before,
+
+    /// <summary>After the request was fully handled (e.g. the operation IS created); the response is replaced.</summary>
+    After,
+}
+
+/// <summary>Variant names of <see cref="FaultKind.Hostile"/> faults (case-insensitive).</summary>
+public static class HostileVariants
+{
+    /// <summary>The real response, cut in the middle (valid HTTP framing, invalid JSON). Always handles the request.</summary>
+    public const string TruncatedJson = "truncatedJson";
+
+    /// <summary>An HTML gateway error page (502 unless <see cref="FaultRule.StatusCode"/> says otherwise), <c>text/html</c>.</summary>
+    public const string HtmlGateway = "htmlGateway";
+
+    /// <summary>200 with an empty body.</summary>
+    public const string Empty200 = "empty200";
+
+    /// <summary>200 with the body <c>null</c>.</summary>
+    public const string NullBody = "null";
+
+    /// <summary>200 with a huge (valid) JSON body of <see cref="FaultRule.HugeBodyBytes"/> bytes.</summary>
+    public const string HugeBody = "hugeBody";
+
+    /// <summary>200 with a body that never ends (until the client gives up or the server stops).</summary>
+    public const string NeverEndingBody = "neverEndingBody";
+
+    /// <summary>The real response with its <c>Location</c>/<c>Operation-Location</c> pointing to
+    /// <see cref="FaultRule.ForeignHost"/>. Always handles the request.</summary>
+    public const string ForeignLocation = "foreignLocation";
+
+    /// <summary>All variant names.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { TruncatedJson, HtmlGateway, Empty200, NullBody, HugeBody, NeverEndingBody, ForeignLocation };
+
+    internal static string? Normalize(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var key = name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Trim().ToLowerInvariant();
+        return key switch
+        {
+            "truncatedjson" or "truncated" => TruncatedJson,
+            "htmlgateway" or "html" or "gateway" => HtmlGateway,
+            "empty200" or "empty" or "emptybody" => Empty200,
+            "null" or "nullbody" => NullBody,
+            "hugebody" or "huge" => HugeBody,
+            "neverendingbody" or "neverending" or "endless" or "infinite" => NeverEndingBody,
+            "foreignlocation" or "otherhostlocation" or "locationotherhost" => ForeignLocation,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>A fault injection rule. Matching is by HTTP method (optional) and path (prefix or regex, on the path
+/// without query). With <see cref="Count"/> it applies to the next N matching requests; with <see cref="Rate"/> each
+/// matching request is hit with that probability (seeded RNG, repeatable); with neither it applies to every match.</summary>
+public sealed class FaultRule
+{
+    /// <summary>Assigned when the rule is added (unless given).</summary>
+    public string? Id { get; set; }
+
+    /// <summary>What the fault does.</summary>
+    public FaultKind Kind { get; set; }
+
+    /// <summary>HTTP method to match (any when null).</summary>
+    public string? Method { get; set; }
+
+    /// <summary>Case-insensitive path prefix to match, e.g. <c>/api/publishers/contoso/offers/contoso-vm/publish</c>.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Regular expression matched against the path (case-insensitive).</summary>
+    public string? PathRegex { get; set; }
+
+    /// <summary>Apply to the next N matching requests only. When read back from the state: how many are left.</summary>
+    public int? Count { get; set; }
+
+    /// <summary>Probability (0..1] of applying to a matching request.</summary>
+    public double? Rate { get; set; }
+
+    /// <summary>Seed of the rule's random generator (for <see cref="Rate"/> and latency ranges).</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Before handling (default) or after handling.</summary>
+    public FaultPhase Phase { get; set; }
+
+    /// <summary>Status code for <see cref="FaultKind.Status"/> (default 500) or the HTML gateway page (default 502).</summary>
+    public int? StatusCode { get; set; }
+
+    /// <summary>Retry-After for <see cref="FaultKind.Throttle"/> (default 1 s); also sent with Status faults when set explicitly.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>Send Retry-After as an HTTP date instead of seconds.</summary>
+    public bool RetryAfterAsHttpDate { get; set; }
+
+    /// <summary>Latency in milliseconds (the minimum when <see cref="LatencyMaxMs"/> is set).</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Maximum latency; a value in [LatencyMs, LatencyMaxMs] is drawn per request.</summary>
+    public int? LatencyMaxMs { get; set; }
+
+    /// <summary>Variant of a <see cref="FaultKind.Hostile"/> fault (see <see cref="HostileVariants"/>).</summary>
+    public string? Variant { get; set; }
+
+    /// <summary>Body size of the <see cref="HostileVariants.HugeBody"/> variant. Default 16 MiB.</summary>
+    public long HugeBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Scheme and host used by <see cref="HostileVariants.ForeignLocation"/>.</summary>
+    public string ForeignHost { get; set; } = "https://attacker.example.com";
+
+    /// <summary>How many times the rule has been applied (read back from the state).</summary>
+    public int Hits { get; set; }
+
+    /// <summary>A copy of this rule.</summary>
+    public FaultRule Clone() => (FaultRule)MemberwiseClone();
+
+    /// <summary>True when the request is handled even in the Before phase (variants that transform the real response).</summary>
+    internal bool AlwaysHandles => Kind == FaultKind.Hostile && (Variant == HostileVariants.TruncatedJson || Variant == HostileVariants.ForeignLocation);
+
+    internal string Describe() => Kind == FaultKind.Hostile ? "hostile:" + Variant : Kind.ToString().ToLowerInvariant();
+
+    /// <summary>Checks the rule and normalises it; throws <see cref="ArgumentException"/> with a clear message when invalid.</summary>
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+        {
+            throw new ArgumentException($"Unknown fault kind '{Kind}'.");
+        }
+
+        if (Count is < 1)
+        {
+            throw new ArgumentException("count must be 1 or more.");
+        }
+
+        if (Rate is not null && (double.IsNaN(Rate.Value) || Rate <= 0 || Rate > 1))
+        {
+            throw new ArgumentException("rate must be in (0, 1].");
+        }
+
+        if (PathRegex is not null)
+        {
+            try
+            {
+                _ = new Regex(PathRegex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"pathRegex is not a valid regular expression: {ex.Message}");
+            }
+        }
+
+        switch (Kind)
+        {
+            case FaultKind.Status:
+                if (StatusCode is { } s && (s < 500 || s > 599))
+                {
+                    throw new ArgumentException("statusCode of a Status fault must be a 5xx code (500, 502, 503, 504).");
+                }
+
+                break;
+            case FaultKind.Throttle:
+                if (RetryAfterSeconds is < 0)
+                {
+                    throw new ArgumentException("retryAfterSeconds must not be negative.");
+                }
+
+                break;
+            case FaultKind.Latency:
+                if (LatencyMs < 0 || (LatencyMaxMs is { } max && max < LatencyMs))
+                {
+                    throw new ArgumentException("latencyMs must be >= 0 and latencyMaxMs >= latencyMs.");
+                }
+
+                break;
+            case FaultKind.Hostile:
+                var variant = HostileVariants.Normalize(Variant);
+                if (variant is null)
+                {
+                    throw new ArgumentException($"variant of a Hostile fault must be one of: {string.Join(", ", HostileVariants.All)}.");
+                }
+
+                Variant = variant;
+                if (HugeBodyBytes < 4)
+                {
+                    throw new ArgumentException("hugeBodyBytes must be at least 4.");
+                }
+
+                if (!Uri.TryCreate(ForeignHost, UriKind.Absolute, out _))
+                {
+                    throw new ArgumentException("foreignHost must be an absolute URI such as https://attacker.example.com.");
+                }
+
+                break;
+        }
+
+        if (Phase == FaultPhase.After && Kind == FaultKind.Latency)
+        {
+            throw new ArgumentException("A Latency fault only has the Before phase.");
+        }
+    }
+}
+
+/// <summary>The decision for one request.</summary>
+internal readonly struct FaultDecision
+{
+    public FaultDecision(int latencyMs, FaultRule? terminal, string? latencyRule)
+    {
+        LatencyMs = latencyMs;
+        Terminal = terminal;
+        LatencyRule = latencyRule;
+    }
+
+    public int LatencyMs { get; }
+
+    public FaultRule? Terminal { get; }
+
+    public string? LatencyRule { get; }
+}
+
+/// <summary>Thread-safe set of active fault rules.</summary>
+internal sealed class FaultEngine
+{
+    private readonly object _lock = new();
+    private readonly List<Active> _rules = new();
+    private int _nextId;
+    private volatile int _count;
+
+    public FaultRule Add(FaultRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var copy = rule.Clone();
+        copy.Validate();
+        copy.Hits = 0;
+        lock (_lock)
+        {
+            copy.Id ??= "fault-" + (++_nextId).ToString(CultureInfo.InvariantCulture);
+            if (_rules.Exists(r => string.Equals(r.Rule.Id, copy.Id, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"A fault with id '{copy.Id}' already exists.");
+            }
+
+            var regex = copy.PathRegex is null ? null : new Regex(copy.PathRegex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _rules.Add(new Active(copy, regex));
+            _count = _rules.Count;
+            return copy.Clone();
+        }
+    }
+
+    public bool Remove(string id)
+    {
+        lock (_lock)
+        {
+            var removed = _rules.RemoveAll(r => string.Equals(r.Rule.Id, id, StringComparison.Ordinal)) > 0;
+            _count = _rules.Count;
+            return removed;
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _rules.Clear();
+            _count = 0;
+        }
+    }
+
+    public IReadOnlyList<FaultRule> Snapshot()
+    {
+        lock (_lock)
+        {
+            return _rules.ConvertAll(r => r.Rule.Clone());
+        }
+    }
+
+    public FaultDecision Evaluate(string method, string path)
+    {
+        if (_count == 0)
+        {
+            return default;
+        }
+
+        var latency = 0;
+        string? latencyRule = null;
+        lock (_lock)
+        {
+            foreach (var active in _rules)
+            {
+                var rule = active.Rule;
+                if (rule.Count is <= 0)
+                {
+                    continue;
+                }
+
+                if (rule.Method is not null && !string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (rule.Path is not null && !path.StartsWith(rule.Path, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (active.Regex is not null && !active.Regex.IsMatch(path))
+                {
+                    continue;
+                }
+
+                if (rule.Rate is { } rate && rate < 1 && active.Random.NextDouble() >= rate)
+                {
+                    continue;
+                }
+
+                if (rule.Count is not null)
+                {
+                    rule.Count--;
+                }
+
+                rule.Hits++;
+                if (rule.Kind == FaultKind.Latency)
+                {
+                    var ms = rule.LatencyMs;
+                    if (rule.LatencyMaxMs is { } max && max > ms)
+                    {
+                        ms = active.Random.Next(ms, max + 1);
+                    }
+
+                    latency += ms;
+                    latencyRule ??= rule.Id;
+                    continue;
+                }
+
+                return new FaultDecision(latency, rule.Clone(), latencyRule);
+            }
+        }
+
+        return new FaultDecision(latency, null, latencyRule);
+    }
+
+    private sealed class Active
+    {
+        public Active(FaultRule rule, Regex? regex)
+        {
+            Rule = rule;
+            Regex = regex;
+            Random = new Random(rule.Seed);
+        }
+
+        public FaultRule Rule { get; }
+
+        public Regex? Regex { get; }
+
+        public Random Random { get; }
+    }
+}
