@@ -121,6 +121,10 @@ namespace CloudPartner.Engine.Tests
 
         public IEnumerable<string> VerboseLines => Lines.Where(l => l.StartsWith("VERBOSE: ", StringComparison.Ordinal));
 
+        public bool IsVerboseEnabled { get; set; } = true;
+
+        public bool IsDebugEnabled { get; set; } = true;
+
         public void Verbose(string message) => Add("VERBOSE: " + message);
 
         public void Debug(string message) => Add("DEBUG: " + message);

@@ -12,6 +12,27 @@ namespace CloudPartner.Engine.Tests
 {
     public class LosslessJsonTests
     {
+        [Theory]
+        [InlineData("{\"a\":1,\"a\":2}", "$")]
+        [InlineData("{\"x\":{\"y\":[true,{\"k\":1,\"k\":1}]}}", "$.x.y[1]")]
+        [InlineData("[{\"ok\":1},[{\"z\":0,\"z\":0}]]", "$[1][0]")]
+        public void A_key_given_twice_is_refused_naming_the_object(string json, string path)
+        {
+            var error = Assert.Throws<CpException>(() => LosslessJson.Parse(json));
+            Assert.Equal(CpErrorKind.InvalidResponse, error.Kind);
+            Assert.Contains($"Duplicate key in the object at {path}:", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ParseDocument_reports_malformed_text_as_Parse_does()
+        {
+            var fromParse = Assert.Throws<CpException>(() => LosslessJson.Parse("{\"a\": [1, 2"));
+            var fromDocument = Assert.Throws<CpException>(() => LosslessJson.ParseDocument("{\"a\": [1, 2"));
+            Assert.Equal(fromParse.Message, fromDocument.Message);
+            Assert.Equal(CpErrorKind.InvalidResponse, fromDocument.Kind);
+            Assert.Throws<CpException>(() => LosslessJson.ParseDocument("  "));
+        }
+
         [Fact]
         public void The_reference_has_json_samples_to_check()
         {

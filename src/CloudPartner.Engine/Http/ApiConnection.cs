@@ -121,14 +121,17 @@ namespace CloudPartner.Engine.Http
 
             // Acquired before anything is logged, so the redactor already knows the token.
             await Tokens.GetAsync(cancellationToken).ConfigureAwait(false);
-            var shownUrl = Redactor.Redact(url.ToString());
+
+            // Redacted only when a message or an error needs it: most calls log nothing.
+            string? redactedUrl = null;
+            string ShownUrl() => redactedUrl ??= Redactor.Redact(url.ToString());
             var watch = Stopwatch.StartNew();
             var retries = 0;
             var renewedAfter401 = false;
 
-            if (request.JsonBody != null)
+            if (request.JsonBody != null && observer.IsDebugEnabled)
             {
-                observer.Debug($"{request.Method} {shownUrl} request body: {Redactor.Redact(request.JsonBody)}");
+                observer.Debug($"{request.Method} {ShownUrl()} request body: {Redactor.Redact(request.JsonBody)}");
             }
 
             while (true)
@@ -153,23 +156,23 @@ namespace CloudPartner.Engine.Http
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, null, Clock());
-                        observer.Verbose($"{request.Method} {shownUrl} failed ({Redactor.Redact(reason)}); retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        observer.Verbose($"{request.Method} {ShownUrl()} failed ({Redactor.Redact(reason)}); retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
                         await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
-                    observer.Verbose($"{request.Method} {shownUrl} failed ({Redactor.Redact(reason)}) after {watch.ElapsedMilliseconds} ms and {retries} retries.");
+                    observer.Verbose($"{request.Method} {ShownUrl()} failed ({Redactor.Redact(reason)}) after {watch.ElapsedMilliseconds} ms and {retries} retries.");
                     throw new CpException(
                         CpErrorKind.ServiceError,
-                        $"{request.Method} {shownUrl} failed: {Redactor.Redact(reason)}" + (retries > 0 ? $" (after {retries} retries)." : "."),
+                        $"{request.Method} {ShownUrl()} failed: {Redactor.Redact(reason)}" + (retries > 0 ? $" (after {retries} retries)." : "."),
                         request.IsIdempotent
                             ? "Check the network and the endpoint, then try again."
                             : "The outcome is unknown: check Get-CpOperation before repeating the request.",
                         e)
                     {
                         HttpMethod = request.Method.Method,
-                        RequestUri = shownUrl,
+                        RequestUri = ShownUrl(),
                         OutcomeUnknown = !neverSent,
                     };
                 }
@@ -183,7 +186,7 @@ namespace CloudPartner.Engine.Http
                         var renewed = await Tokens.RenewAfterRejectionAsync(token, cancellationToken).ConfigureAwait(false);
                         if (renewed != null)
                         {
-                            observer.Verbose($"{request.Method} {shownUrl} → 401; renewed the token and trying again.");
+                            observer.Verbose($"{request.Method} {ShownUrl()} → 401; renewed the token and trying again.");
                             continue;
                         }
                     }
@@ -192,27 +195,31 @@ namespace CloudPartner.Engine.Http
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, attempt.Response, Clock());
-                        observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {attempt.Response.ReasonPhrase}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {attempt.Response.ReasonPhrase}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
                         await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
                     var body = attempt.Body;
-                    observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {attempt.Response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
-                    if (body.Length > 0)
+                    if (observer.IsVerboseEnabled)
                     {
-                        observer.Debug($"{request.Method} {shownUrl} response body: {Redactor.Redact(body)}");
+                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {attempt.Response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
+                    }
+
+                    if (body.Length > 0 && observer.IsDebugEnabled)
+                    {
+                        observer.Debug($"{request.Method} {ShownUrl()} response body: {Redactor.Redact(body)}");
                     }
 
                     if ((int)status >= 300 && (int)status < 400)
                     {
-                        throw Redirect(request, shownUrl, attempt.Response);
+                        throw Redirect(request, ShownUrl(), attempt.Response);
                     }
 
                     if ((int)status >= 400)
                     {
-                        var error = ErrorMapper.FromResponse(status, attempt.Response.ReasonPhrase, body, request.Method.Method, shownUrl, Redactor, retries);
+                        var error = ErrorMapper.FromResponse(status, attempt.Response.ReasonPhrase, body, request.Method.Method, ShownUrl(), Redactor, retries);
                         if (status == HttpStatusCode.Unauthorized && !Tokens.Provider.CanRenew)
                         {
                             error.RecommendedAction = "The token given to Connect-CpAccount was refused (expired or not valid for this publisher). Run Connect-CpAccount again with a fresh token.";
@@ -286,31 +293,44 @@ namespace CloudPartner.Engine.Http
         private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, CancellationToken cancellationToken)
         {
             var limit = Settings.MaxResponseBytes;
-            if (response.Content.Headers.ContentLength > limit)
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > limit)
             {
-                throw TooLarge(request, url, response.Content.Headers.ContentLength.Value);
+                throw TooLarge(request, url, declared.Value);
             }
 
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
+
+            // A declared length sizes the buffer (one byte more, so that the read that finds the end needs no growth);
+            // the length is still not trusted: a longer body grows the buffer up to the limit.
+            var buffer = new byte[declared.HasValue ? (int)Math.Min(limit + 1, declared.Value + 1) : 16 * 1024];
+            var length = 0;
             while (true)
             {
-                var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= limit + 1)
+                    {
+                        throw TooLarge(request, url, length);
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(16 * 1024, (long)buffer.Length * 2)));
+                }
+
+                var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
-                if (buffer.Length + read > limit)
+                length += read;
+                if (length > limit)
                 {
-                    throw TooLarge(request, url, buffer.Length + read);
+                    throw TooLarge(request, url, length);
                 }
-
-                buffer.Write(chunk, 0, read);
             }
 
-            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return Encoding.UTF8.GetString(buffer, 0, length);
         }
 
         private CpException TooLarge(ApiRequest request, Uri url, long size)

@@ -6,6 +6,15 @@ namespace CloudPartner.Engine.Http
     /// </summary>
     public interface IRequestObserver
     {
+        /// <summary>
+        /// False when nobody will see <see cref="Verbose"/> lines (the cmdlet runs without -Verbose and with a
+        /// silent $VerbosePreference): the engine then neither builds nor redacts them.
+        /// </summary>
+        bool IsVerboseEnabled { get; }
+
+        /// <summary>As <see cref="IsVerboseEnabled"/>, for <see cref="Debug"/> (request and response bodies).</summary>
+        bool IsDebugEnabled { get; }
+
         /// <summary>One line per request, and one per retry.</summary>
         void Verbose(string message);
 
@@ -18,6 +27,10 @@ namespace CloudPartner.Engine.Http
     public sealed class NullRequestObserver : IRequestObserver
     {
         public static readonly NullRequestObserver Instance = new NullRequestObserver();
+
+        public bool IsVerboseEnabled => false;
+
+        public bool IsDebugEnabled => false;
 
         public void Verbose(string message)
         {

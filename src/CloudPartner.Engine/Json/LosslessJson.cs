@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -47,14 +49,41 @@ namespace CloudPartner.Engine.Json
             try
             {
                 var node = JsonNode.Parse(text, nodeOptions: null, documentOptions: ReadOptions);
-                CheckDuplicateKeys(node, "$");
+                CheckDuplicateKeys(node);
                 return node;
             }
             catch (JsonException e)
             {
-                var where = e.LineNumber.HasValue ? $" at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}" : string.Empty;
-                throw new CpException(kind, $"{what} is not valid JSON{where}: {FirstLine(e.Message)}", inner: e);
+                throw NotJson(what, kind, e);
             }
+        }
+
+        /// <summary>
+        /// Parses JSON text into a read-only document, for callers that only walk it once (no editing, no tree of
+        /// nodes). Same limits and errors as <see cref="Parse"/>, except duplicate keys, which the caller checks
+        /// as it walks (see <see cref="DuplicateKey"/>). Dispose the document.
+        /// </summary>
+        public static JsonDocument ParseDocument(string text, string what = "The response", CpErrorKind kind = CpErrorKind.InvalidResponse)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new CpException(kind, $"{what} is empty where JSON was expected.");
+            }
+
+            try
+            {
+                return JsonDocument.Parse(text, ReadOptions);
+            }
+            catch (JsonException e)
+            {
+                throw NotJson(what, kind, e);
+            }
+        }
+
+        /// <summary>The error for an object that has <paramref name="key"/> twice, as <see cref="Parse"/> reports it.</summary>
+        public static CpException DuplicateKey(string path, string key, string what = "The response", CpErrorKind kind = CpErrorKind.InvalidResponse)
+        {
+            return new CpException(kind, $"{what} is not valid JSON: Duplicate key in the object at {path}: An item with the same key has already been added. Key: {key}");
         }
 
         /// <summary>Parses a JSON object; anything else (array, null, number) is an invalid response.</summary>
@@ -80,9 +109,10 @@ namespace CloudPartner.Engine.Json
             return node.ToJsonString(indented ? IndentedOptions : WriteOptions);
         }
 
-        private static void CheckDuplicateKeys(JsonNode? node, string path)
+        private static void CheckDuplicateKeys(JsonNode? node)
         {
-            // JsonObject reports duplicate keys lazily; walking the tree surfaces them here, at parse time.
+            // JsonObject reports duplicate keys lazily; walking the tree surfaces them here, at parse time. The path
+            // is worked out only for the error, so that a clean document costs no strings.
             switch (node)
             {
                 case JsonObject obj:
@@ -90,23 +120,56 @@ namespace CloudPartner.Engine.Json
                     {
                         foreach (var property in obj)
                         {
-                            CheckDuplicateKeys(property.Value, path + "." + property.Key);
+                            CheckDuplicateKeys(property.Value);
                         }
                     }
                     catch (ArgumentException e)
                     {
-                        throw new JsonException($"Duplicate key in the object at {path}: {e.Message}", e);
+                        throw new JsonException($"Duplicate key in the object at {PathOf(obj)}: {e.Message}", e);
                     }
 
                     break;
                 case JsonArray array:
                     for (var i = 0; i < array.Count; i++)
                     {
-                        CheckDuplicateKeys(array[i], path + "[" + i + "]");
+                        CheckDuplicateKeys(array[i]);
                     }
 
                     break;
             }
+        }
+
+        /// <summary>The path of a node in its document: <c>$</c>, then <c>.key</c> and <c>[index]</c> segments.</summary>
+        private static string PathOf(JsonNode node)
+        {
+            var segments = new List<string>();
+            for (var child = node; child.Parent is JsonNode parent; child = parent)
+            {
+                if (parent is JsonArray array)
+                {
+                    segments.Add("[" + array.IndexOf(child).ToString(CultureInfo.InvariantCulture) + "]");
+                }
+                else if (parent is JsonObject obj)
+                {
+                    foreach (var property in obj)
+                    {
+                        if (ReferenceEquals(property.Value, child))
+                        {
+                            segments.Add("." + property.Key);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            segments.Reverse();
+            return "$" + string.Concat(segments);
+        }
+
+        private static CpException NotJson(string what, CpErrorKind kind, JsonException e)
+        {
+            var where = e.LineNumber.HasValue ? $" at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}" : string.Empty;
+            return new CpException(kind, $"{what} is not valid JSON{where}: {FirstLine(e.Message)}", inner: e);
         }
 
         private static string FirstLine(string message)

@@ -22,7 +22,9 @@ namespace CloudPartner.Engine.Security
         };
 
         private readonly object gate = new object();
-        private string[] secrets = Array.Empty<string>();
+
+        // Each secret with its URL-escaped form (escaped once here, not on every Redact), longest first.
+        private KeyValuePair<string, string>[] secrets = Array.Empty<KeyValuePair<string, string>>();
 
         /// <summary>Registers a value that must never appear in output (ignores empty and very short values).</summary>
         public void AddSecret(string? secret)
@@ -34,13 +36,16 @@ namespace CloudPartner.Engine.Security
 
             lock (gate)
             {
-                if (Array.IndexOf(secrets, secret) >= 0)
+                foreach (var known in secrets)
                 {
-                    return;
+                    if (known.Key == secret)
+                    {
+                        return;
+                    }
                 }
 
-                var next = new List<string>(secrets) { secret };
-                next.Sort((a, b) => b.Length.CompareTo(a.Length));
+                var next = new List<KeyValuePair<string, string>>(secrets) { new KeyValuePair<string, string>(secret, Uri.EscapeDataString(secret)) };
+                next.Sort((a, b) => b.Key.Length.CompareTo(a.Key.Length));
                 secrets = next.ToArray();
             }
         }
@@ -53,14 +58,15 @@ namespace CloudPartner.Engine.Security
             }
 
             var result = text!;
-            foreach (var secret in secrets)
+            foreach (var pair in secrets)
             {
+                var secret = pair.Key;
                 if (result.IndexOf(secret, StringComparison.Ordinal) >= 0)
                 {
                     result = result.Replace(secret, Mask);
                 }
 
-                var escaped = Uri.EscapeDataString(secret);
+                var escaped = pair.Value;
                 if (escaped != secret && result.IndexOf(escaped, StringComparison.Ordinal) >= 0)
                 {
                     result = result.Replace(escaped, Mask);

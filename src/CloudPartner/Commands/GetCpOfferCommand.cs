@@ -30,7 +30,7 @@ namespace CloudPartner.Commands
         public long? Version { get; set; }
 
         [Parameter(ParameterSetName = OneSet)]
-        public OfferSlot? Slot { get; set; }
+        public CpOfferSlot? Slot { get; set; }
 
         /// <summary>Only offers of this type (for example microsoft-azure-virtualmachines).</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -54,7 +54,7 @@ namespace CloudPartner.Commands
                         throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "Use -Version or -Slot, not both.");
                     }
 
-                    var offer = Run((queue, cancel) => session.Api.GetOfferAsync(publisher, OfferId!, Version, Slot, queue, cancel));
+                    var offer = Run((queue, cancel) => session.Api.GetOfferAsync(publisher, OfferId!, Version, Types.Convert(Slot), queue, cancel));
                     WriteObject(Raw ? (object?)offer.RawJson : new CpOffer(offer, publisher, isSummary: false));
                     return;
                 }

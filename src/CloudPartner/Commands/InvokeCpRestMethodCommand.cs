@@ -77,7 +77,8 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                WriteObject(PSJson.ToPSObject(LosslessJson.Parse(response.Body)), enumerateCollection: true);
+                using var document = LosslessJson.ParseDocument(response.Body);
+                WriteObject(PSJson.ToPSObject(document.RootElement), enumerateCollection: true);
             });
         }
     }

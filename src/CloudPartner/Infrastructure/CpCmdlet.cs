@@ -14,7 +14,8 @@ namespace CloudPartner.Infrastructure
     public abstract class CpCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
-        private PipelineQueue? activeQueue;
+        private bool? verboseEnabled;
+        private bool? debugEnabled;
 
         /// <summary>The session to use instead of the default one.</summary>
         [Parameter]
@@ -64,30 +65,50 @@ namespace CloudPartner.Infrastructure
         }
 
         /// <summary>
-        /// Runs engine work on a worker thread and pumps its messages onto this (pipeline) thread until it ends.
-        /// Engine failures surface as <see cref="CpException"/>; Ctrl+C as <see cref="PipelineStoppedException"/>.
+        /// Runs engine work and pumps its messages onto this (pipeline) thread until it ends. The work starts on this
+        /// thread and goes on wherever its awaits resume (the engine never resumes on the caller's context), so a call
+        /// costs no extra hop to the thread pool. Engine failures surface as <see cref="CpException"/>; Ctrl+C as
+        /// <see cref="PipelineStoppedException"/>.
         /// </summary>
         private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
         {
-            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning);
-            activeQueue = queue;
+            using var queue = CreateQueue();
+            Task<T> task;
+
+            // Started with no synchronization context, as on the thread pool: a host that runs pipelines on a UI
+            // thread must not have an await resume on the thread that is about to block in Pump.
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
             try
             {
-                var task = Task.Run(() => work(queue, stopping.Token));
-                task.ContinueWith(_ => queue.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                queue.Pump();
-                try
-                {
-                    return task.GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
+                task = work(queue, stopping.Token);
+            }
+            catch (Exception e)
+            {
+                task = Task.FromException<T>(e);
             }
             finally
             {
-                activeQueue = null;
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+
+            if (task.IsCompleted)
+            {
+                queue.Drain();
+            }
+            else
+            {
+                task.ContinueWith(_ => queue.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                queue.Pump();
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
             }
         }
 
@@ -98,6 +119,77 @@ namespace CloudPartner.Infrastructure
                 await work(queue, token).ConfigureAwait(false);
                 return true;
             });
+        }
+
+        /// <summary>A queue that writes to this cmdlet's streams, telling the engine which of them anyone will see.</summary>
+        internal PipelineQueue CreateQueue()
+        {
+            verboseEnabled ??= IsVerboseEnabled();
+            debugEnabled ??= IsDebugEnabled();
+            return new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, verboseEnabled.Value, debugEnabled.Value);
+        }
+
+        /// <summary>
+        /// Whether WriteVerbose would show anything, decided as PowerShell decides it: -Verbose (or -Verbose:$false)
+        /// wins, then -Debug, then $VerbosePreference. When false, the engine skips building verbose lines.
+        /// </summary>
+        private bool IsVerboseEnabled()
+        {
+            if (TryGetSwitch("Verbose", out var verbose))
+            {
+                return verbose;
+            }
+
+            if (TryGetSwitch("Debug", out var debug) && debug)
+            {
+                return true;
+            }
+
+            return IsShown(GetVariableValue("VerbosePreference"));
+        }
+
+        /// <summary>As <see cref="IsVerboseEnabled"/>, for WriteDebug: -Debug, then $DebugPreference.</summary>
+        private bool IsDebugEnabled()
+        {
+            if (TryGetSwitch("Debug", out var debug))
+            {
+                return debug;
+            }
+
+            return IsShown(GetVariableValue("DebugPreference"));
+        }
+
+        private bool TryGetSwitch(string name, out bool value)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(name, out var bound))
+            {
+                value = bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound);
+                return true;
+            }
+
+            value = false;
+            return false;
+        }
+
+        private static bool IsShown(object? preference)
+        {
+            if (preference is PSObject wrapped)
+            {
+                preference = wrapped.BaseObject;
+            }
+
+            if (preference is null)
+            {
+                return false;
+            }
+
+            // An unreadable preference is treated as shown: building a message nobody reads is only slower.
+            if (!LanguagePrimitives.TryConvertTo(preference, out ActionPreference value))
+            {
+                return true;
+            }
+
+            return value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore;
         }
 
         /// <summary>

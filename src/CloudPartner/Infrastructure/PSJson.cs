@@ -48,10 +48,59 @@ namespace CloudPartner.Infrastructure
             }
         }
 
+        /// <summary>
+        /// Converts a parsed document straight to PowerShell objects, as <see cref="ToPSObject(JsonNode?)"/> does from
+        /// nodes, without building the nodes first. A key that appears twice in one object is refused as
+        /// <see cref="LosslessJson.Parse"/> refuses it.
+        /// </summary>
+        public static object? ToPSObject(JsonElement element, string what = "The response")
+        {
+            return FromElement(element, new Walk(what));
+        }
+
         /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON text node) to JSON.</summary>
         public static JsonNode? ToJsonNode(object? value, string parameterName)
         {
             return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0);
+        }
+
+        private static object? FromElement(JsonElement element, Walk walk)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var result = new PSObject();
+                    var names = walk.EnterObject();
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        var name = property.Name;
+                        if (!names.Add(name))
+                        {
+                            throw LosslessJson.DuplicateKey(walk.PathText(), name, walk.What);
+                        }
+
+                        walk.Path.Add(new PathSegment(name, 0));
+                        var value = FromElement(property.Value, walk);
+                        walk.Path.RemoveAt(walk.Path.Count - 1);
+                        result.Properties.Add(new PSNoteProperty(name, value));
+                    }
+
+                    walk.LeaveObject();
+                    return result;
+                case JsonValueKind.Array:
+                    var items = new object?[element.GetArrayLength()];
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        walk.Path.Add(new PathSegment(null, i));
+                        items[i++] = FromElement(item, walk);
+                        walk.Path.RemoveAt(walk.Path.Count - 1);
+                    }
+
+                    return items;
+                default:
+                    return ToScalar(element);
+            }
         }
 
         private static object? ToScalar(JsonElement element)
@@ -208,6 +257,71 @@ namespace CloudPartner.Infrastructure
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// State of one conversion: where it is in the document (for the error only) and the keys seen in each object
+        /// being converted, one reusable set per depth.
+        /// </summary>
+        private sealed class Walk
+        {
+            private readonly List<HashSet<string>> keySets = new List<HashSet<string>>();
+            private int depth;
+
+            public Walk(string what)
+            {
+                What = what;
+            }
+
+            public string What { get; }
+
+            public List<PathSegment> Path { get; } = new List<PathSegment>();
+
+            public HashSet<string> EnterObject()
+            {
+                if (depth == keySets.Count)
+                {
+                    keySets.Add(new HashSet<string>(StringComparer.Ordinal));
+                }
+
+                var keys = keySets[depth++];
+                keys.Clear();
+                return keys;
+            }
+
+            public void LeaveObject() => depth--;
+
+            public string PathText()
+            {
+                var text = new System.Text.StringBuilder("$");
+                foreach (var segment in Path)
+                {
+                    if (segment.Name is null)
+                    {
+                        text.Append('[').Append(segment.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                    }
+                    else
+                    {
+                        text.Append('.').Append(segment.Name);
+                    }
+                }
+
+                return text.ToString();
+            }
+        }
+
+        /// <summary>Where the conversion is in the document: a key, or an index when Name is null.</summary>
+        private readonly struct PathSegment
+        {
+            public PathSegment(string? name, int index)
+            {
+                Name = name;
+                Index = index;
+            }
+
+            public string? Name { get; }
+
+            public int Index { get; }
         }
 
         private sealed class ReferenceComparer : IEqualityComparer<object>

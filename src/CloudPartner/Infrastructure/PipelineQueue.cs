@@ -1,5 +1,6 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
 using CloudPartner.Engine.Http;
 
 namespace CloudPartner.Infrastructure
@@ -8,46 +9,97 @@ namespace CloudPartner.Infrastructure
     /// Carries what background engine work wants written (verbose, debug, warnings, progress, objects) to the
     /// pipeline thread, which alone may write to PowerShell streams.
     /// </summary>
+    /// <remarks>
+    /// A plain monitor queue: the pipeline thread sleeps in <see cref="Pump"/> without spinning, so that while it
+    /// waits for the network the cores go to the threads doing the work (and, on loopback, to the server).
+    /// </remarks>
     internal sealed class PipelineQueue : IRequestObserver, IDisposable
     {
-        private readonly BlockingCollection<Action> actions = new BlockingCollection<Action>();
+        private readonly object gate = new object();
+        private readonly Queue<Action> actions = new Queue<Action>();
         private readonly Action<string> verbose;
         private readonly Action<string> debug;
         private readonly Action<string> warning;
+        private bool completed;
 
-        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning)
+        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, bool verboseEnabled = true, bool debugEnabled = true)
         {
             this.verbose = verbose;
             this.debug = debug;
             this.warning = warning;
+            IsVerboseEnabled = verboseEnabled;
+            IsDebugEnabled = debugEnabled;
         }
+
+        public bool IsVerboseEnabled { get; }
+
+        public bool IsDebugEnabled { get; }
 
         /// <summary>Queues an action for the pipeline thread; ignored once the work has ended.</summary>
         public void Post(Action action)
         {
-            try
+            lock (gate)
             {
-                actions.Add(action);
-            }
-            catch (InvalidOperationException)
-            {
-                // Completed: the command is finishing or stopping, so late messages are dropped.
+                if (completed)
+                {
+                    // The command is finishing or stopping, so late messages are dropped.
+                    return;
+                }
+
+                actions.Enqueue(action);
+                Monitor.Pulse(gate);
             }
         }
 
-        public void Verbose(string message) => Post(() => verbose(message));
+        public void Verbose(string message)
+        {
+            if (IsVerboseEnabled)
+            {
+                Post(() => verbose(message));
+            }
+        }
 
-        public void Debug(string message) => Post(() => debug(message));
+        public void Debug(string message)
+        {
+            if (IsDebugEnabled)
+            {
+                Post(() => debug(message));
+            }
+        }
 
         public void Warning(string message) => Post(() => warning(message));
 
-        public void Complete() => actions.CompleteAdding();
+        /// <summary>Ends the queue: <see cref="Pump"/> returns once what is queued has run; later posts are dropped.</summary>
+        public void Complete()
+        {
+            lock (gate)
+            {
+                completed = true;
+                Monitor.PulseAll(gate);
+            }
+        }
 
         /// <summary>Runs queued actions on the calling (pipeline) thread until <see cref="Complete"/>.</summary>
         public void Pump()
         {
-            foreach (var action in actions.GetConsumingEnumerable())
+            while (true)
             {
+                Action action;
+                lock (gate)
+                {
+                    while (actions.Count == 0)
+                    {
+                        if (completed)
+                        {
+                            return;
+                        }
+
+                        Monitor.Wait(gate);
+                    }
+
+                    action = actions.Dequeue();
+                }
+
                 action();
             }
         }
@@ -55,12 +107,27 @@ namespace CloudPartner.Infrastructure
         /// <summary>Runs whatever is queued now, without waiting for more.</summary>
         public void Drain()
         {
-            while (actions.TryTake(out var action))
+            while (TryTake(out var action))
             {
                 action();
             }
         }
 
-        public void Dispose() => actions.Dispose();
+        public void Dispose() => Complete();
+
+        private bool TryTake(out Action action)
+        {
+            lock (gate)
+            {
+                if (actions.Count > 0)
+                {
+                    action = actions.Dequeue();
+                    return true;
+                }
+            }
+
+            action = null!;
+            return false;
+        }
     }
 }

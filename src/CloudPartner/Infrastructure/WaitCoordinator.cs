@@ -30,7 +30,7 @@ namespace CloudPartner.Infrastructure
             this.cmdlet = cmdlet;
             this.options = options;
             this.stopping = stopping;
-            queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning);
+            queue = cmdlet.CreateQueue();
         }
 
         public void Add(CpSession session, OperationInfo operation)

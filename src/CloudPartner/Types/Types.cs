@@ -1,4 +1,5 @@
 using System;
+using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Models;
 
 namespace CloudPartner
@@ -9,6 +10,11 @@ namespace CloudPartner
         public static CpOperationState Convert(OperationState state)
         {
             return (CpOperationState)Enum.Parse(typeof(CpOperationState), state.ToString());
+        }
+
+        public static OfferSlot? Convert(CpOfferSlot? slot)
+        {
+            return slot.HasValue ? (OfferSlot)Enum.Parse(typeof(OfferSlot), slot.Value.ToString()) : (OfferSlot?)null;
         }
     }
 }
