@@ -59,7 +59,7 @@ $pairRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['import'][$_] 
 $rows = foreach ($k in $variants.Keys) {
     [pscustomobject]@{ Variant = $k; 'Median ms' = [math]::Round((Get-Median $times[$k]), 1); 'Min ms' = [math]::Round(($times[$k] | Measure-Object -Minimum).Minimum, 1); Runs = $Runs }
 }
-$rows | Format-Table -AutoSize | Out-Host
+$rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 $ratioOfMedians = (Get-Median $times['import']) / (Get-Median $times['bare'])
 Write-Host "import / bare: median of per-run ratios $(Format-Ratio $pairRatio), ratio of medians $(Format-Ratio $ratioOfMedians) (goal < 1.15)"
 if ($BaselineModulePath) {

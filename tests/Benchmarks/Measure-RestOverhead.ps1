@@ -119,7 +119,7 @@ try {
             'steady JIT ms/round' = [math]::Round((Get-Median ($results[$v.Name] | ForEach-Object JitMs)), 1)
         }
     }
-    $rows | Format-Table -AutoSize | Out-Host
+    $rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 
     $cp = 'Invoke-CpRestMethod'
     function Get-ColdRatio([string] $Numerator, [string] $Denominator) { $cold[$Numerator].Ms / $cold[$Denominator].Ms }
@@ -135,7 +135,7 @@ try {
         $ratioRows += [pscustomobject]@{ Ratio = 'baseline build / HttpClient loop'; Cold = Get-ColdRatio $base $raw; Steady = Get-RoundRatio $base $raw; SteadyCpu = Get-RoundRatio $base $raw 'CpuMs' }
     }
     $ratioRows | ForEach-Object { [pscustomobject]@{ Ratio = $_.Ratio; 'cold (wall)' = Format-Ratio $_.Cold; 'steady (wall)' = Format-Ratio $_.Steady; 'steady (CPU)' = Format-Ratio $_.SteadyCpu } } |
-        Format-Table -AutoSize | Out-Host
+        Format-Table -AutoSize | Out-String -Width 250 | Write-Host
     Write-Host "Machine: $(Get-MachineNote)"
     [pscustomobject]@{ Variants = $rows; Ratios = $ratioRows } | Out-Null
 }

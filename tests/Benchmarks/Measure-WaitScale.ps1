@@ -96,7 +96,7 @@ try {
             'polls allowed'             = $maxPolls
         }
     }
-    $summary | Format-List | Out-Host
+    $summary | Format-List | Out-String -Width 250 | Write-Host
     Write-Host "Emulator --time-scale $([math]::Round($timeScale, 2)), -PollingInterval $PollingInterval s, $Repetitions repetitions."
     Write-Host "Machine: $(Get-MachineNote)"
 }

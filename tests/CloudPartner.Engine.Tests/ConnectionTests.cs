@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Net.Http;
+using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
 using CloudPartner.Engine.Errors;
@@ -13,23 +14,27 @@ namespace CloudPartner.Engine.Tests
     {
         private const string LargeOffer = "/api/publishers/contoso/offers/contoso-large";
 
-        [Fact]
-        public async Task Reads_a_large_body_exactly()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task Reads_a_large_body_exactly(bool synchronous)
         {
             await using var rig = await EmulatorRig.StartAsync();
             using var connection = rig.Connect();
             using var http = new HttpClient { BaseAddress = rig.BaseAddress };
             http.DefaultRequestHeaders.Add("Authorization", "Bearer " + EmulatorRig.Token);
 
-            var response = await connection.SendAsync(ApiRequest.Create(HttpMethod.Get, LargeOffer), null, default);
+            var response = await connection.SendAsync(ApiRequest.Create(HttpMethod.Get, LargeOffer), new RecordingObserver { CanBlockCallingThread = synchronous }, default);
             var expected = await http.GetStringAsync(LargeOffer + "?api-version=2017-10-31");
 
             Assert.True(expected.Length > 100_000);
             Assert.Equal(expected, response.Body);
         }
 
-        [Fact]
-        public async Task Refuses_a_body_over_the_limit_with_or_without_a_length()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task Refuses_a_body_over_the_limit_with_or_without_a_length(bool synchronous)
         {
             await using var rig = await EmulatorRig.StartAsync(options => options.Faults.Add(new FaultRule
             {
@@ -39,12 +44,43 @@ namespace CloudPartner.Engine.Tests
             }));
             using var connection = rig.Connect(settings => settings.MaxResponseBytes = 64 * 1024);
 
-            var declared = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, LargeOffer), null, default));
-            var streamed = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers/contoso/offers/contoso-vm"), null, default));
+            var observer = new RecordingObserver { CanBlockCallingThread = synchronous };
+
+            var declared = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, LargeOffer), observer, default));
+            var streamed = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers/contoso/offers/contoso-vm"), observer, default));
 
             Assert.Equal(CpErrorKind.InvalidResponse, declared.Kind);
             Assert.Equal(CpErrorKind.InvalidResponse, streamed.Kind);
             Assert.Contains("the response was refused", streamed.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task Sends_on_the_calling_thread_when_it_may_block()
+        {
+            await using var rig = await EmulatorRig.StartAsync(options => options.Faults.Add(new FaultRule { Kind = FaultKind.Status, StatusCode = 503, Path = "/api/publishers", Count = 1 }));
+            using var connection = rig.Connect();
+            var observer = new RecordingObserver { CanBlockCallingThread = true };
+
+            var pending = connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers"), observer, default);
+
+            // Done before SendAsync returned (the rig's retry delay does not wait), retry included.
+            Assert.True(pending.IsCompleted);
+            var response = await pending;
+            Assert.Equal(1, response.Retries);
+            Assert.Contains("\"contoso\"", response.Body, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task A_synchronous_request_still_stops_when_canceled()
+        {
+            await using var rig = await EmulatorRig.StartAsync(options => options.Faults.Add(new FaultRule { Kind = FaultKind.Latency, LatencyMs = 30_000, Path = "/api/publishers" }));
+            using var connection = rig.Connect();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers"), new RecordingObserver { CanBlockCallingThread = true }, cancel.Token));
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         }
 
         [Fact]

@@ -125,6 +125,8 @@ namespace CloudPartner.Engine.Tests
 
         public bool IsDebugEnabled { get; set; } = true;
 
+        public bool CanBlockCallingThread { get; set; }
+
         public void Verbose(string message) => Add("VERBOSE: " + message);
 
         public void Debug(string message) => Add("DEBUG: " + message);

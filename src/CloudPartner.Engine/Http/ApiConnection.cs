@@ -22,7 +22,19 @@ namespace CloudPartner.Engine.Http
     {
         private static readonly MediaTypeWithQualityHeaderValue Json = new MediaTypeWithQualityHeaderValue("application/json");
 
+        // HttpClient.Send and HttpContent.ReadAsStream (.NET 5 and later), found at run time because the engine also
+        // runs on .NET Framework (Windows PowerShell), where they do not exist.
+        private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SyncSend =
+            Bind<Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>>(typeof(HttpClient), "Send", typeof(HttpRequestMessage), typeof(HttpCompletionOption), typeof(CancellationToken));
+
+        private static readonly Func<HttpContent, CancellationToken, Stream>? SyncReadAsStream =
+            Bind<Func<HttpContent, CancellationToken, Stream>>(typeof(HttpContent), "ReadAsStream", typeof(CancellationToken));
+
         private readonly HttpClient http;
+
+        // Whether requests may run synchronously on a caller that waits anyway: only with the session's own handler
+        // (a handler given by a test may not implement Send), and until the handler says it cannot.
+        private volatile bool synchronousCapable;
         private readonly RetryPolicy retryPolicy;
         private readonly Func<TimeSpan, CancellationToken, Task> delay;
         private long requestCount;
@@ -57,6 +69,7 @@ namespace CloudPartner.Engine.Http
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };
+            synchronousCapable = handler is null && SyncSend != null && SyncReadAsStream != null;
         }
 
         public ConnectionSettings Settings { get; }
@@ -142,7 +155,7 @@ namespace CloudPartner.Engine.Http
                 try
                 {
                     Interlocked.Increment(ref requestCount);
-                    attempt = await SendOnceAsync(request, url, token, cancellationToken).ConfigureAwait(false);
+                    attempt = await SendOnceAsync(request, url, token, synchronousCapable && observer.CanBlockCallingThread, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CpException)
                 {
@@ -254,7 +267,12 @@ namespace CloudPartner.Engine.Http
 
         public void Dispose() => http.Dispose();
 
-        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, CancellationToken cancellationToken)
+        /// <summary>
+        /// One attempt. <paramref name="synchronous"/>: send and read on the calling thread (the caller waits for the
+        /// result anyway), which spares the two thread-pool hops of an awaited request; the task is then complete on
+        /// return.
+        /// </summary>
+        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, bool synchronous, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Settings.RequestTimeout);
@@ -277,10 +295,30 @@ namespace CloudPartner.Engine.Http
                 message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             }
 
-            var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            HttpResponseMessage response;
+            if (synchronous)
+            {
+                try
+                {
+                    response = SyncSend!(http, message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                }
+                catch (NotSupportedException)
+                {
+                    // The handler cannot send synchronously (a configuration that needs HTTP/2, say): nothing was
+                    // sent, so send this request and every later one asynchronously.
+                    synchronousCapable = false;
+                    synchronous = false;
+                    response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+
             try
             {
-                var body = await ReadBodyAsync(response, request, url, timeout.Token).ConfigureAwait(false);
+                var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token).ConfigureAwait(false);
                 return new Attempt(response, body);
             }
             catch
@@ -290,7 +328,7 @@ namespace CloudPartner.Engine.Http
             }
         }
 
-        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, CancellationToken cancellationToken)
+        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, bool synchronous, CancellationToken cancellationToken)
         {
             var limit = Settings.MaxResponseBytes;
             var declared = response.Content.Headers.ContentLength;
@@ -299,7 +337,9 @@ namespace CloudPartner.Engine.Http
                 throw TooLarge(request, url, declared.Value);
             }
 
-            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var stream = synchronous
+                ? SyncReadAsStream!(response.Content, cancellationToken)
+                : await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 
             // A declared length sizes the buffer (one byte more, so that the read that finds the end needs no growth);
             // the length is still not trusted: a longer body grows the buffer up to the limit.
@@ -317,7 +357,9 @@ namespace CloudPartner.Engine.Http
                     Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(16 * 1024, (long)buffer.Length * 2)));
                 }
 
-                var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+                var read = synchronous
+                    ? ReadWithCancellation(stream, buffer, length, cancellationToken)
+                    : await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -331,6 +373,30 @@ namespace CloudPartner.Engine.Http
             }
 
             return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+
+        /// <summary>A synchronous read that the token (Ctrl+C, the request timeout) can still interrupt.</summary>
+        private static int ReadWithCancellation(Stream stream, byte[] buffer, int offset, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (cancellationToken.Register(state => ((Stream)state!).Dispose(), stream))
+            {
+                try
+                {
+                    return stream.Read(buffer, offset, buffer.Length - offset);
+                }
+                catch (Exception e) when ((e is IOException || e is ObjectDisposedException) && cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+        }
+
+        private static TDelegate? Bind<TDelegate>(Type type, string name, params Type[] parameters)
+            where TDelegate : Delegate
+        {
+            var method = type.GetMethod(name, parameters);
+            return method is null ? null : (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), method, throwOnBindFailure: false);
         }
 
         private CpException TooLarge(ApiRequest request, Uri url, long size)

@@ -15,6 +15,13 @@ namespace CloudPartner.Engine.Http
         /// <summary>As <see cref="IsVerboseEnabled"/>, for <see cref="Debug"/> (request and response bodies).</summary>
         bool IsDebugEnabled { get; }
 
+        /// <summary>
+        /// True when the calling thread has nothing to do but wait for this call (the pipeline thread inside a
+        /// cmdlet): the engine may then send and read on it synchronously, saving the thread-pool hops of an awaited
+        /// request. False on any other thread, such as a thread-pool thread serving many concurrent waits.
+        /// </summary>
+        bool CanBlockCallingThread { get; }
+
         /// <summary>One line per request, and one per retry.</summary>
         void Verbose(string message);
 
@@ -31,6 +38,8 @@ namespace CloudPartner.Engine.Http
         public bool IsVerboseEnabled => false;
 
         public bool IsDebugEnabled => false;
+
+        public bool CanBlockCallingThread => false;
 
         public void Verbose(string message)
         {

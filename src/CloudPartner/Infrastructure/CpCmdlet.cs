@@ -66,13 +66,14 @@ namespace CloudPartner.Infrastructure
 
         /// <summary>
         /// Runs engine work and pumps its messages onto this (pipeline) thread until it ends. The work starts on this
-        /// thread and goes on wherever its awaits resume (the engine never resumes on the caller's context), so a call
-        /// costs no extra hop to the thread pool. Engine failures surface as <see cref="CpException"/>; Ctrl+C as
+        /// thread, where the engine may do its network I/O synchronously (this thread would only wait for it), and goes
+        /// on wherever an await that does yield resumes (never on the caller's context), so a plain request costs no
+        /// thread hop at all. Engine failures surface as <see cref="CpException"/>; Ctrl+C as
         /// <see cref="PipelineStoppedException"/>.
         /// </summary>
         private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
         {
-            using var queue = CreateQueue();
+            using var queue = CreateQueue(blocking: true);
             Task<T> task;
 
             // Started with no synchronization context, as on the thread pool: a host that runs pipelines on a UI
@@ -121,12 +122,15 @@ namespace CloudPartner.Infrastructure
             });
         }
 
-        /// <summary>A queue that writes to this cmdlet's streams, telling the engine which of them anyone will see.</summary>
-        internal PipelineQueue CreateQueue()
+        /// <summary>
+        /// A queue that writes to this cmdlet's streams, telling the engine which of them anyone will see, and, with
+        /// <paramref name="blocking"/>, that work running on this (pipeline) thread may block it.
+        /// </summary>
+        internal PipelineQueue CreateQueue(bool blocking = false)
         {
             verboseEnabled ??= IsVerboseEnabled();
             debugEnabled ??= IsDebugEnabled();
-            return new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, verboseEnabled.Value, debugEnabled.Value);
+            return new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, verboseEnabled.Value, debugEnabled.Value, blocking);
         }
 
         /// <summary>

@@ -20,20 +20,27 @@ namespace CloudPartner.Infrastructure
         private readonly Action<string> verbose;
         private readonly Action<string> debug;
         private readonly Action<string> warning;
+        private readonly int blockingThreadId;
         private bool completed;
 
-        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, bool verboseEnabled = true, bool debugEnabled = true)
+        /// <param name="blocking">
+        /// True when the creating thread will only wait for the work (Run): work on that thread may then block it.
+        /// </param>
+        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, bool verboseEnabled = true, bool debugEnabled = true, bool blocking = false)
         {
             this.verbose = verbose;
             this.debug = debug;
             this.warning = warning;
             IsVerboseEnabled = verboseEnabled;
             IsDebugEnabled = debugEnabled;
+            blockingThreadId = blocking ? Environment.CurrentManagedThreadId : -1;
         }
 
         public bool IsVerboseEnabled { get; }
 
         public bool IsDebugEnabled { get; }
+
+        public bool CanBlockCallingThread => Environment.CurrentManagedThreadId == blockingThreadId;
 
         /// <summary>Queues an action for the pipeline thread; ignored once the work has ended.</summary>
         public void Post(Action action)
