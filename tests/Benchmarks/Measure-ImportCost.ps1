@@ -6,6 +6,7 @@
     Runs, alternating, -Runs times each (after one discarded warm-up of each):
       bare:    pwsh -NoProfile -NonInteractive -c exit
       import:  pwsh -NoProfile -NonInteractive -c "Import-Module '<packaged module>'"
+      empty:   the same with a manifest that holds only a version (the floor of Import-Module itself)
     timing each process from start to exit. Reports the median of each, the median of the per-pair ratios
     import/bare (goal: under 1.15) and the ratio of the medians. Then lists the assemblies that the import loads
     (those in the process after Import-Module that are not there in the same script without it), with
@@ -27,8 +28,13 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'Benchmark.psm1') -Force
 $ModulePath = Initialize-Benchmark -ModulePath $ModulePath -NoBuild:$NoBuild
 
+# GNU time, when present, also gives each process's processor time (user + system), which other processes' load
+# disturbs much less than wall time.
+$gnuTime = if (Test-Path /usr/bin/time) { '/usr/bin/time' }
+
 function Measure-Start([string] $Command) {
-    $info = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
+    $info = [System.Diagnostics.ProcessStartInfo]::new($(if ($gnuTime) { $gnuTime } else { $Pwsh }))
+    if ($gnuTime) { foreach ($a in '-f', 'cpu %U %S', $Pwsh) { $info.ArgumentList.Add($a) } }
     foreach ($a in '-NoProfile', '-NonInteractive', '-c', $Command) { $info.ArgumentList.Add($a) }
     $info.UseShellExecute = $false
     $info.RedirectStandardOutput = $true
@@ -40,31 +46,70 @@ function Measure-Start([string] $Command) {
     $p.WaitForExit()
     $watch.Stop()
     if ($p.ExitCode -ne 0) { throw "'$Command' exited with $($p.ExitCode): $($err.Result)$($out.Result)" }
-    $watch.Elapsed.TotalMilliseconds
+    $inside = [double]::NaN
+    if ($out.Result -match 'inside (\d+(\.\d+)?)') { $inside = [double]::Parse($Matches[1], [cultureinfo]::InvariantCulture) }
+    $cpu = [double]::NaN
+    if ($gnuTime -and $err.Result -match 'cpu (\d+\.\d+) (\d+\.\d+)') {
+        $cpu = ([double]::Parse($Matches[1], [cultureinfo]::InvariantCulture) + [double]::Parse($Matches[2], [cultureinfo]::InvariantCulture)) * 1000
+    }
+    [pscustomobject]@{ Ms = $watch.Elapsed.TotalMilliseconds; CpuMs = $cpu; InsideMs = $inside }
 }
 
-$variants = [ordered]@{ bare = 'exit'; import = "Import-Module '$ModulePath'" }
+# A third command imports the module the same way and prints how long Import-Module took inside the process
+# ('inside MS'), a figure that the noise of starting processes on a busy machine does not reach.
+$timed = '$w = [Diagnostics.Stopwatch]::StartNew(); {0}; [Console]::Out.Write(''inside '' + $w.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
+# The floor: what Import-Module costs for a module with nothing in it (a manifest with a version only).
+$empty = Join-Path ([IO.Path]::GetTempPath()) "cp-bench-empty-$PID/Empty.psd1"
+New-Item -ItemType Directory -Force -Path (Split-Path $empty) | Out-Null
+Set-Content -Path $empty -Value "@{ ModuleVersion = '1.0.0' }"
+$variants = [ordered]@{
+    bare                    = 'exit'
+    import                  = "Import-Module '$ModulePath'"
+    'import (timed inside)' = ($timed -f "Import-Module '$ModulePath'")
+    'empty module'          = "Import-Module '$empty'"
+}
 if ($BaselineModulePath) { $variants['baseline'] = "Import-Module '$((Resolve-Path $BaselineModulePath).Path)'" }
 foreach ($v in $variants.Values) { $null = Measure-Start $v }   # warm the file cache
 
 $times = @{}
-foreach ($k in $variants.Keys) { $times[$k] = [System.Collections.Generic.List[double]]::new() }
+$cpus = @{}
+$insides = @{}
+foreach ($k in $variants.Keys) { $times[$k] = [System.Collections.Generic.List[double]]::new(); $cpus[$k] = [System.Collections.Generic.List[double]]::new(); $insides[$k] = [System.Collections.Generic.List[double]]::new() }
 for ($i = 0; $i -lt $Runs; $i++) {
     $order = @($variants.Keys)
     if ($i % 2) { [array]::Reverse($order) }
-    foreach ($k in $order) { $times[$k].Add((Measure-Start $variants[$k])) }
+    foreach ($k in $order) {
+        $r = Measure-Start $variants[$k]
+        $times[$k].Add($r.Ms)
+        $cpus[$k].Add($r.CpuMs)
+        $insides[$k].Add($r.InsideMs)
+    }
 }
 
 $pairRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['import'][$_] / $times['bare'][$_] })
+$cpuRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $cpus['import'][$_] / $cpus['bare'][$_] })
 $rows = foreach ($k in $variants.Keys) {
-    [pscustomobject]@{ Variant = $k; 'Median ms' = [math]::Round((Get-Median $times[$k]), 1); 'Min ms' = [math]::Round(($times[$k] | Measure-Object -Minimum).Minimum, 1); Runs = $Runs }
+    [pscustomobject]@{
+        Variant         = $k
+        'Median ms'     = [math]::Round((Get-Median $times[$k]), 1)
+        'Min ms'        = [math]::Round(($times[$k] | Measure-Object -Minimum).Minimum, 1)
+        'Median CPU ms' = [math]::Round((Get-Median $cpus[$k]), 1)
+        'Import-Module ms (inside)' = if ($k -like '*inside*') { [math]::Round((Get-Median $insides[$k]), 1) } else { '' }
+        Runs            = $Runs
+    }
 }
 $rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 $ratioOfMedians = (Get-Median $times['import']) / (Get-Median $times['bare'])
-Write-Host "import / bare: median of per-run ratios $(Format-Ratio $pairRatio), ratio of medians $(Format-Ratio $ratioOfMedians) (goal < 1.15)"
+$insideEstimate = 1 + (Get-Median $insides['import (timed inside)']) / (Get-Median $times['bare'])
+Write-Host "import / bare: median of per-run ratios $(Format-Ratio $pairRatio), ratio of medians $(Format-Ratio $ratioOfMedians) (goal < 1.15); processor time: median of per-run ratios $(Format-Ratio $cpuRatio); 1 + Import-Module time inside / bare start $(Format-Ratio $insideEstimate)"
+$emptyRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['empty module'][$_] / $times['bare'][$_] })
+$ownRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['import'][$_] / $times['empty module'][$_] })
+Write-Host "empty module / bare (the floor of any Import-Module): median of per-run ratios $(Format-Ratio $emptyRatio)"
+Write-Host "import / empty module (this module's own share): median of per-run ratios $(Format-Ratio $ownRatio)"
 if ($BaselineModulePath) {
     $baseRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['baseline'][$_] / $times['bare'][$_] })
-    Write-Host "baseline import / bare: median of per-run ratios $(Format-Ratio $baseRatio)"
+    $baseCpuRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $cpus['baseline'][$_] / $cpus['bare'][$_] })
+    Write-Host "baseline import / bare: median of per-run ratios $(Format-Ratio $baseRatio); processor time $(Format-Ratio $baseCpuRatio)"
 }
 
 # Which assemblies the import loads: the same probe with and without Import-Module, diffed.
@@ -82,4 +127,4 @@ $later = @($used | Where-Object { $_ -notin $after })
 Write-Host "Assemblies that Import-Module loads: $($loaded -join ', ')"
 Write-Host "Assemblies loaded later, by the first '$CompareCommand': $($later -join ', ')"
 Write-Host "Machine: $(Get-MachineNote)"
-[pscustomobject]@{ Times = $rows; MedianPairRatio = $pairRatio; RatioOfMedians = $ratioOfMedians; LoadedByImport = $loaded; LoadedByFirstCommand = $later }
+[pscustomobject]@{ Times = $rows; MedianPairRatio = $pairRatio; RatioOfMedians = $ratioOfMedians; CpuRatio = $cpuRatio; LoadedByImport = $loaded; LoadedByFirstCommand = $later } | Out-Null
