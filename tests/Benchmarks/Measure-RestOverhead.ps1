@@ -4,9 +4,9 @@
     Benchmark (issue #2, not a test): the cost of Invoke-CpRestMethod against Invoke-RestMethod and a raw HttpClient loop.
 .DESCRIPTION
     Starts the emulator on loopback and, against it, in one run:
-      - a pwsh worker with the module: Count sequential Invoke-CpRestMethod GETs of -Path, Count Invoke-RestMethod
-        GETs of the same URL with the same headers (Authorization, Accept, User-Agent), and Count Get-CpSession calls
-        (the floor: what calling any compiled cmdlet of the module costs in a script loop);
+      - pwsh workers with the module, one per variant: Count sequential Invoke-CpRestMethod GETs of -Path; Count
+        Invoke-RestMethod GETs of the same URL with the same headers (Authorization, Accept, User-Agent); Count
+        Get-CpSession calls (the floor: what calling any compiled cmdlet of the module costs in a script loop);
       - tests/Benchmarks/HttpLoop, a C# console program: Count sequential GETs with one HttpClient and the same headers;
       - with -BaselineModulePath, a second pwsh worker with another build of the module (before/after figures).
     Every round runs Count calls of each variant, interleaved in blocks of -BlockSize calls (the order rotating from
@@ -49,17 +49,21 @@ $workers = @()
 try {
     $url = $emulator.Url
     $fullUrl = "$url$($Path)?api-version=2017-10-31"
-    $module = Start-LineWorker pwsh @('-NoProfile', '-NonInteractive', '-File', $workerScript, '-ModulePath', $ModulePath, '-Url', $url, '-Path', $Path, '-Token', $token)
-    $workers += $module
+    # One process per variant, so that no variant's compiling, garbage or threads land in another's figures.
+    $startModuleWorker = { param($Module) Start-LineWorker pwsh @('-NoProfile', '-NonInteractive', '-File', $workerScript, '-ModulePath', $Module, '-Url', $url, '-Path', $Path, '-Token', $token) }
+    $cpWorker = & $startModuleWorker $ModulePath
+    $irmWorker = & $startModuleWorker $ModulePath
+    $floorWorker = & $startModuleWorker $ModulePath
+    $workers += $cpWorker, $irmWorker, $floorWorker
     $version = (Import-PowerShellDataFile $ModulePath).ModuleVersion
     $raw = Start-LineWorker dotnet @($httpLoop, '--token', $token, '--user-agent', "CloudPartner/$version")
     $workers += $raw
 
     $variants = [System.Collections.Generic.List[object]]::new()
-    $variants.Add([pscustomobject]@{ Name = 'Invoke-CpRestMethod'; Worker = $module; Command = { param($n) "cp $n" } })
-    $variants.Add([pscustomobject]@{ Name = 'Invoke-RestMethod'; Worker = $module; Command = { param($n) "irm $n" } })
+    $variants.Add([pscustomobject]@{ Name = 'Invoke-CpRestMethod'; Worker = $cpWorker; Command = { param($n) "cp $n" } })
+    $variants.Add([pscustomobject]@{ Name = 'Invoke-RestMethod'; Worker = $irmWorker; Command = { param($n) "irm $n" } })
     $variants.Add([pscustomobject]@{ Name = 'HttpClient loop (C#)'; Worker = $raw; Command = { param($n) "run $n $fullUrl" } })
-    $variants.Add([pscustomobject]@{ Name = 'Get-CpSession (floor)'; Worker = $module; Command = { param($n) "noop $n" } })
+    $variants.Add([pscustomobject]@{ Name = 'Get-CpSession (floor)'; Worker = $floorWorker; Command = { param($n) "noop $n" } })
     if ($BaselineModulePath) {
         $baseline = Start-LineWorker pwsh @('-NoProfile', '-NonInteractive', '-File', $workerScript, '-ModulePath', (Resolve-Path $BaselineModulePath).Path, '-Url', $url, '-Path', $Path, '-Token', $token)
         $workers += $baseline
