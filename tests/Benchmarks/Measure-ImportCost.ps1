@@ -7,6 +7,7 @@
       bare:    pwsh -NoProfile -NonInteractive -c exit
       import:  pwsh -NoProfile -NonInteractive -c "Import-Module '<packaged module>'"
       empty:   the same with a manifest that holds only a version (the floor of Import-Module itself)
+      trivial: the same with a trivial binary module (one cmdlet, one format view) built on the spot
     timing each process from start to exit. Reports the median of each, the median of the per-pair ratios
     import/bare (goal: under 1.15) and the ratio of the medians. Then lists the assemblies that the import loads
     (those in the process after Import-Module that are not there in the same script without it), with
@@ -58,15 +59,48 @@ function Measure-Start([string] $Command) {
 # A third command imports the module the same way and prints how long Import-Module took inside the process
 # ('inside MS'), a figure that the noise of starting processes on a busy machine does not reach.
 $timed = '$w = [Diagnostics.Stopwatch]::StartNew(); {0}; [Console]::Out.Write(''inside '' + $w.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))'
-# The floor: what Import-Module costs for a module with nothing in it (a manifest with a version only).
-$empty = Join-Path ([IO.Path]::GetTempPath()) "cp-bench-empty-$PID/Empty.psd1"
-New-Item -ItemType Directory -Force -Path (Split-Path $empty) | Out-Null
+# Two floors: a module with nothing in it (a manifest with a version only), and a trivial binary module (a manifest,
+# one cmdlet in a 3 KB assembly, one format view), built here in a child process.
+$scratch = Join-Path ([IO.Path]::GetTempPath()) "cp-bench-import-$PID"
+New-Item -ItemType Directory -Force -Path $scratch | Out-Null
+$empty = Join-Path $scratch 'Empty.psd1'
 Set-Content -Path $empty -Value "@{ ModuleVersion = '1.0.0' }"
+$trivial = Join-Path $scratch 'Trivial.psd1'
+Set-Content -Path $trivial -Value "@{ RootModule = 'Trivial.dll'; ModuleVersion = '1.0.0'; GUID = '0b5b1bde-4a1e-4a8e-9d56-5f3e0e6b1c11'; CmdletsToExport = @('Get-Trivial'); FormatsToProcess = @('Trivial.format.ps1xml') }"
+Set-Content -Path (Join-Path $scratch 'Trivial.format.ps1xml') -Value @'
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration><ViewDefinitions><View><Name>Trivial.Thing</Name><ViewSelectedBy><TypeName>Trivial.Thing</TypeName></ViewSelectedBy>
+<TableControl><TableHeaders><TableColumnHeader><Label>Name</Label></TableColumnHeader></TableHeaders><TableRowEntries><TableRowEntry>
+<TableColumnItems><TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries>
+</TableControl></View></ViewDefinitions></Configuration>
+'@
+Set-Content -Path (Join-Path $scratch 'Trivial.cs') -Value @'
+using System.Management.Automation;
+namespace Trivial
+{
+    [Cmdlet(VerbsCommon.Get, "Trivial")]
+    public sealed class GetTrivialCommand : PSCmdlet
+    {
+        protected override void EndProcessing() => WriteObject(new Thing());
+    }
+
+    public sealed class Thing
+    {
+        public string Name { get; set; } = "x";
+    }
+}
+'@
+& $Pwsh -NoProfile -NonInteractive -c "Add-Type -Path '$(Join-Path $scratch 'Trivial.cs')' -OutputAssembly '$(Join-Path $scratch 'Trivial.dll')'"
+if ($LASTEXITCODE -ne 0) { throw 'Could not build the trivial reference module.' }
+
 $variants = [ordered]@{
-    bare                    = 'exit'
-    import                  = "Import-Module '$ModulePath'"
-    'import (timed inside)' = ($timed -f "Import-Module '$ModulePath'")
-    'empty module'          = "Import-Module '$empty'"
+    bare                     = 'exit'
+    import                   = "Import-Module '$ModulePath'"
+    'import (timed inside)'  = ($timed -f "Import-Module '$ModulePath'")
+    'empty module'           = "Import-Module '$empty'"
+    'empty (timed inside)'   = ($timed -f "Import-Module '$empty'")
+    'trivial binary module'  = "Import-Module '$trivial'"
+    'trivial (timed inside)' = ($timed -f "Import-Module '$trivial'")
 }
 if ($BaselineModulePath) { $variants['baseline'] = "Import-Module '$((Resolve-Path $BaselineModulePath).Path)'" }
 foreach ($v in $variants.Values) { $null = Measure-Start $v }   # warm the file cache
@@ -101,11 +135,14 @@ $rows = foreach ($k in $variants.Keys) {
 $rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
 $ratioOfMedians = (Get-Median $times['import']) / (Get-Median $times['bare'])
 $insideEstimate = 1 + (Get-Median $insides['import (timed inside)']) / (Get-Median $times['bare'])
+$insideOwn = (Get-Median $insides['import (timed inside)']) - (Get-Median $insides['empty (timed inside)'])
 Write-Host "import / bare: median of per-run ratios $(Format-Ratio $pairRatio), ratio of medians $(Format-Ratio $ratioOfMedians) (goal < 1.15); processor time: median of per-run ratios $(Format-Ratio $cpuRatio); 1 + Import-Module time inside / bare start $(Format-Ratio $insideEstimate)"
 $emptyRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['empty module'][$_] / $times['bare'][$_] })
 $ownRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['import'][$_] / $times['empty module'][$_] })
+$trivialRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['trivial binary module'][$_] / $times['bare'][$_] })
 Write-Host "empty module / bare (the floor of any Import-Module): median of per-run ratios $(Format-Ratio $emptyRatio)"
-Write-Host "import / empty module (this module's own share): median of per-run ratios $(Format-Ratio $ownRatio)"
+Write-Host "trivial binary module / bare (the floor of a binary module with a format file): median of per-run ratios $(Format-Ratio $trivialRatio)"
+Write-Host "import / empty module (this module's own share): median of per-run ratios $(Format-Ratio $ownRatio); in-process, Import-Module of this module takes $(Format-Ms $insideOwn) ms more than of the empty one"
 if ($BaselineModulePath) {
     $baseRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $times['baseline'][$_] / $times['bare'][$_] })
     $baseCpuRatio = Get-Median (0..($Runs - 1) | ForEach-Object { $cpus['baseline'][$_] / $cpus['bare'][$_] })
@@ -126,5 +163,6 @@ $loaded = @($after | Where-Object { $_ -notin $before })
 $later = @($used | Where-Object { $_ -notin $after })
 Write-Host "Assemblies that Import-Module loads: $($loaded -join ', ')"
 Write-Host "Assemblies loaded later, by the first '$CompareCommand': $($later -join ', ')"
+Remove-Item $scratch -Recurse -Force
 Write-Host "Machine: $(Get-MachineNote)"
 [pscustomobject]@{ Times = $rows; MedianPairRatio = $pairRatio; RatioOfMedians = $ratioOfMedians; CpuRatio = $cpuRatio; LoadedByImport = $loaded; LoadedByFirstCommand = $later } | Out-Null
