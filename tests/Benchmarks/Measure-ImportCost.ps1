@@ -156,12 +156,22 @@ $probe = {
     $script = if ($Import) { "Import-Module '$Import'; $Then; $list" } else { $list }
     & $Pwsh -NoProfile -NonInteractive -c $script
 }
-$before = & $probe $null ''
-$after = & $probe $ModulePath ''
-$used = & $probe $ModulePath $CompareCommand
-$loaded = @($after | Where-Object { $_ -notin $before })
-$later = @($used | Where-Object { $_ -notin $after })
+# pwsh loads some assemblies on background threads at start-up (System.Net.Http, System.Text.Json, ...), so a single
+# probe may or may not list them: probe three times each, and count an assembly as loaded by a step only when it is
+# in every probe after the step and in no probe before it.
+function Get-Probes($Import, $Then) { @(1..3 | ForEach-Object { , @(& $probe $Import $Then) }) }
+function Get-Union($Probes) { @($Probes | ForEach-Object { $_ } | Sort-Object -Unique) }
+function Get-Intersection($Probes) { @((Get-Union $Probes) | Where-Object { $name = $_; -not ($Probes | Where-Object { $name -notin $_ }) }) }
+$beforeProbes = Get-Probes $null ''
+$afterProbes = Get-Probes $ModulePath ''
+$usedProbes = Get-Probes $ModulePath $CompareCommand
+$loaded = @(Get-Intersection $afterProbes | Where-Object { $_ -notin (Get-Union $beforeProbes) })
+$later = @(Get-Intersection $usedProbes | Where-Object { $_ -notin (Get-Union ($beforeProbes + $afterProbes)) })
 Write-Host "Assemblies that Import-Module loads: $($loaded -join ', ')"
+if ($BaselineModulePath) {
+    $baselineLoaded = @(Get-Intersection (Get-Probes (Resolve-Path $BaselineModulePath).Path '') | Where-Object { $_ -notin (Get-Union $beforeProbes) })
+    Write-Host "Assemblies that Import-Module of the baseline build loads: $($baselineLoaded -join ', ')"
+}
 Write-Host "Assemblies loaded later, by the first '$CompareCommand': $($later -join ', ')"
 Remove-Item $scratch -Recurse -Force
 Write-Host "Machine: $(Get-MachineNote)"
