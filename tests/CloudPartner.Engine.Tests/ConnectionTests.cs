@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
+using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
 
@@ -84,6 +85,23 @@ namespace CloudPartner.Engine.Tests
         }
 
         [Fact]
+        public async Task Falls_back_to_async_when_the_handler_cannot_send_synchronously()
+        {
+            using var connection = new ApiConnection(
+                new ConnectionSettings { Endpoint = new Uri("http://127.0.0.1:9/") },
+                new StaticTokenProvider(EmulatorRig.Token),
+                new AsyncOnlyHandler()) { SynchronousCapable = true };
+            var observer = new RecordingObserver { CanBlockCallingThread = true };
+
+            var first = await connection.SendAsync(ApiRequest.Create(HttpMethod.Post, "/api/publishers/contoso/offers/x/publish"), observer, default);
+            var second = await connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers"), observer, default);
+
+            Assert.Equal("[]", first.Body);
+            Assert.Equal("[]", second.Body);
+            Assert.False(connection.SynchronousCapable);
+        }
+
+        [Fact]
         public async Task Builds_no_message_for_an_observer_that_is_not_listening()
         {
             await using var rig = await EmulatorRig.StartAsync();
@@ -98,6 +116,15 @@ namespace CloudPartner.Engine.Tests
             Assert.Empty(silent.Lines);
             Assert.Single(listening.VerboseLines);
             Assert.Contains(listening.Lines, l => l.StartsWith("DEBUG: GET ", StringComparison.Ordinal) && l.Contains("response body: [{"));
+        }
+    }
+
+    /// <summary>A handler that only sends asynchronously (HttpMessageHandler.Send throws NotSupportedException).</summary>
+    internal sealed class AsyncOnlyHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("[]"), RequestMessage = request });
         }
     }
 }

@@ -82,6 +82,13 @@ namespace CloudPartner.Engine.Http
 
         public RetryPolicy RetryPolicy => retryPolicy;
 
+        /// <summary>Whether a caller that may block gets synchronous I/O (tests force it to try the fallback).</summary>
+        internal bool SynchronousCapable
+        {
+            get => synchronousCapable;
+            set => synchronousCapable = value;
+        }
+
         /// <summary>Requests put on the wire (attempts), for reports.</summary>
         public long RequestCount => Interlocked.Read(ref requestCount);
 
@@ -276,7 +283,49 @@ namespace CloudPartner.Engine.Http
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Settings.RequestTimeout);
-            using var message = new HttpRequestMessage(request.Method, url);
+            var message = CreateMessage(request, url, token);
+            try
+            {
+                HttpResponseMessage? response = null;
+                if (synchronous)
+                {
+                    try
+                    {
+                        response = SyncSend!(http, message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                    }
+                    catch (NotSupportedException)
+                    {
+                        // The handler cannot send synchronously (a configuration that needs HTTP/2, say): nothing was
+                        // sent. Send this request in a new message (a message is sent once), and every later one,
+                        // asynchronously.
+                        synchronousCapable = false;
+                        synchronous = false;
+                        message.Dispose();
+                        message = CreateMessage(request, url, token);
+                    }
+                }
+
+                response ??= await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token).ConfigureAwait(false);
+                    return new Attempt(response, body);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+            }
+            finally
+            {
+                message.Dispose();
+            }
+        }
+
+        private HttpRequestMessage CreateMessage(ApiRequest request, Uri url, AccessToken token)
+        {
+            var message = new HttpRequestMessage(request.Method, url);
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
             message.Headers.Accept.Add(Json);
             message.Headers.TryAddWithoutValidation("User-Agent", Settings.UserAgent);
@@ -295,37 +344,7 @@ namespace CloudPartner.Engine.Http
                 message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             }
 
-            HttpResponseMessage response;
-            if (synchronous)
-            {
-                try
-                {
-                    response = SyncSend!(http, message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                }
-                catch (NotSupportedException)
-                {
-                    // The handler cannot send synchronously (a configuration that needs HTTP/2, say): nothing was
-                    // sent, so send this request and every later one asynchronously.
-                    synchronousCapable = false;
-                    synchronous = false;
-                    response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                }
-            }
-            else
-            {
-                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            }
-
-            try
-            {
-                var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token).ConfigureAwait(false);
-                return new Attempt(response, body);
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
+            return message;
         }
 
         private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, bool synchronous, CancellationToken cancellationToken)
