@@ -48,10 +48,14 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON text node) to JSON.</summary>
-        public static JsonNode? ToJsonNode(object? value, string parameterName)
+        /// <summary>
+        /// Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON node) to JSON. When the value
+        /// was made from <paramref name="original"/>, numbers whose value did not change keep their original text
+        /// (1E+3 stays 1E+3, -0.0 stays -0.0), which the PowerShell number types alone cannot remember.
+        /// </summary>
+        public static JsonNode? ToJsonNode(object? value, string parameterName, JsonNode? original = null)
         {
-            return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0);
+            return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0, original);
         }
 
         private static object? ToScalar(JsonElement element)
@@ -83,7 +87,7 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        private static JsonNode? Convert(object? value, string parameterName, string path, HashSet<object> ancestors, int depth)
+        private static JsonNode? Convert(object? value, string parameterName, string path, HashSet<object> ancestors, int depth, JsonNode? original)
         {
             if (depth > LosslessJson.MaxDepth)
             {
@@ -101,7 +105,7 @@ namespace CloudPartner.Infrastructure
                         {
                             if (property.MemberType == PSMemberTypes.NoteProperty || property.MemberType == PSMemberTypes.Property)
                             {
-                                obj[property.Name] = Convert(property.Value, parameterName, path + "." + property.Name, ancestors, depth + 1);
+                                obj[property.Name] = Convert(property.Value, parameterName, path + "." + property.Name, ancestors, depth + 1, Child(original, property.Name));
                             }
                         }
 
@@ -131,15 +135,16 @@ namespace CloudPartner.Infrastructure
                 case int _:
                 case uint _:
                 case long _:
-                    return JsonValue.Create(System.Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                    var integer = System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                    return KeepText(original, integer) ?? JsonValue.Create(integer);
                 case ulong u:
-                    return JsonValue.Create(u);
+                    return KeepText(original, u) ?? JsonValue.Create(u);
                 case decimal d:
-                    return JsonValue.Create(d);
+                    return KeepText(original, d) ?? JsonValue.Create(d);
                 case double dbl:
-                    return Finite(dbl, parameterName, path) ? JsonValue.Create(dbl) : null;
+                    return Finite(dbl, parameterName, path) ? KeepText(original, (decimal?)ToDecimal(dbl), dbl) ?? JsonValue.Create(dbl) : null;
                 case float f:
-                    return Finite(f, parameterName, path) ? JsonValue.Create(f) : null;
+                    return Finite(f, parameterName, path) ? KeepText(original, (decimal?)ToDecimal(f), f) ?? JsonValue.Create(f) : null;
                 case System.Numerics.BigInteger big:
                     return JsonNode.Parse(big.ToString(CultureInfo.InvariantCulture));
                 case DateTime date:
@@ -159,7 +164,7 @@ namespace CloudPartner.Infrastructure
                         foreach (DictionaryEntry entry in dictionary)
                         {
                             var key = System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-                            obj[key] = Convert(entry.Value, parameterName, path + "." + key, ancestors, depth + 1);
+                            obj[key] = Convert(entry.Value, parameterName, path + "." + key, ancestors, depth + 1, Child(original, key));
                         }
 
                         return obj;
@@ -169,9 +174,12 @@ namespace CloudPartner.Infrastructure
                     {
                         var array = new JsonArray();
                         var index = 0;
+                        var originalArray = original as JsonArray;
                         foreach (var item in enumerable)
                         {
-                            array.Add(Convert(item, parameterName, path + "[" + index++ + "]", ancestors, depth + 1));
+                            var originalItem = originalArray != null && index < originalArray.Count ? originalArray[index] : null;
+                            array.Add(Convert(item, parameterName, path + "[" + index + "]", ancestors, depth + 1, originalItem));
+                            index++;
                         }
 
                         return array;
@@ -181,6 +189,44 @@ namespace CloudPartner.Infrastructure
                         CpErrorKind.InvalidArgument,
                         $"-{parameterName} holds a {value.GetType().FullName} at {path}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
             }
+        }
+
+        private static JsonNode? Child(JsonNode? original, string key)
+        {
+            return original is JsonObject obj && obj.TryGetPropertyValue(key, out var child) ? child : null;
+        }
+
+        /// <summary>The original number node when it holds the same value as <paramref name="value"/>, else null.</summary>
+        private static JsonNode? KeepText(JsonNode? original, decimal? value, double? asDouble = null)
+        {
+            if (!(original is JsonValue originalValue))
+            {
+                return null;
+            }
+
+            var element = JsonFields.AsElement(originalValue);
+            if (element.ValueKind != JsonValueKind.Number)
+            {
+                return null;
+            }
+
+            var text = element.GetRawText();
+            if (value.HasValue && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var originalDecimal))
+            {
+                return originalDecimal == value.Value ? original.DeepClone() : null;
+            }
+
+            if (asDouble.HasValue && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var originalDouble))
+            {
+                return originalDouble.Equals(asDouble.Value) ? original.DeepClone() : null;
+            }
+
+            return null;
+        }
+
+        private static decimal? ToDecimal(double value)
+        {
+            return value >= (double)decimal.MinValue && value <= (double)decimal.MaxValue ? (decimal?)(decimal)value : null;
         }
 
         private static JsonNode Enter(object container, string parameterName, string path, HashSet<object> ancestors, Func<JsonNode> build)
