@@ -258,3 +258,74 @@ Describe 'Get-CpOperation' {
         @(Get-EmulatorRequest $script:emulator).Count | Should -Be 0
     }
 }
+
+Describe 'Ctrl+C while waiting' {
+    It 'stops a hosted wait within a second' {
+        New-TestOffer -Id ctrl-c-hosted
+        $settings = Invoke-EmulatorAdmin $script:emulator -Path settings
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = 1 } | Out-Null
+        try {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                    param($module, $url)
+                    Import-Module $module
+                    Connect-CpAccount -AccessToken t -Endpoint $url -PublisherId contoso | Out-Null
+                    Publish-CpOffer -OfferId ctrl-c-hosted -Wait -PollingInterval '01:00:00'
+                }).AddArgument($env:CLOUDPARTNER_TEST_MODULE).AddArgument($script:emulator.Url)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Get-CpOperation -OfferId ctrl-c-hosted -Status running) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 300
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Stop()
+            $async.IsCompleted | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ps.Dispose()
+        }
+        finally {
+            Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = $settings.timeScale } | Out-Null
+            Stop-CpOperation -OfferId ctrl-c-hosted -Force -ErrorAction SilentlyContinue | Out-Null
+        }
+    }
+
+    It 'tells the user in a terminal how to resume' {
+        if (-not (Get-Command tmux -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because 'tmux is not installed, so no terminal can send Ctrl+C'
+            return
+        }
+
+        New-TestOffer -Id ctrl-c-terminal
+        $settings = Invoke-EmulatorAdmin $script:emulator -Path settings
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = 1 } | Out-Null
+        $script = Join-Path $TestDrive 'wait.ps1'
+        @"
+Import-Module '$($env:CLOUDPARTNER_TEST_MODULE)'
+Connect-CpAccount -AccessToken t -Endpoint '$($script:emulator.Url)' -PublisherId contoso | Out-Null
+'WAITING'
+Publish-CpOffer -OfferId ctrl-c-terminal -Wait -PollingInterval '01:00:00'
+"@ | Set-Content $script
+        $session = "cp-ctrl-c-$PID"
+        try {
+            & tmux new-session -d -s $session -x 250 -y 50
+            & tmux send-keys -t $session "pwsh -NoProfile -File '$script'; echo EXITED" Enter
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not ((& tmux capture-pane -t $session -p) -match 'WAITING') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Milliseconds 500
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            & tmux send-keys -t $session C-c
+            while (-not ((& tmux capture-pane -t $session -p) -match 'EXITED') -and $watch.Elapsed.TotalSeconds -lt 10) { Start-Sleep -Milliseconds 20 }
+            $watch.Stop()
+            $screen = (& tmux capture-pane -t $session -p -J) -join "`n"
+            $screen | Should -Match 'EXITED'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1.5
+            $screen | Should -Match "Resume with: Get-CpOperation -Location '[^']+' \| Wait-CpOperation"
+        }
+        finally {
+            & tmux kill-session -t $session 2>$null
+            Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = $settings.timeScale } | Out-Null
+            Stop-CpOperation -OfferId ctrl-c-terminal -Force -ErrorAction SilentlyContinue | Out-Null
+        }
+    }
+}

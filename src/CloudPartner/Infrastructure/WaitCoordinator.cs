@@ -166,11 +166,12 @@ namespace CloudPartner.Infrastructure
                 var message = $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
                 try
                 {
-                    cmdlet.Host.UI.WriteWarningLine(message);
+                    // The pipeline is stopping, so WriteWarning would throw; the host can still show the line.
+                    cmdlet.Host?.UI?.WriteWarningLine(message);
                 }
-                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException)
+                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException || e is System.Management.Automation.Host.HostException)
                 {
-                    // No host to write to (a hosted runspace being stopped); nothing else can show it.
+                    // A host without a UI (a runspace hosted by a program): there is nowhere to show it.
                 }
             }
         }
