@@ -74,6 +74,13 @@ function Invoke-UpdateDocs {
     # In a child process, so the module's assemblies do not stay loaded in this one.
     & pwsh -NoProfile -Command "Import-Module '$manifest'; Import-Module platyPS; Update-MarkdownHelp -Path '$(Join-Path $root 'docs')' -AlphabeticParamsOrder:`$false -ExcludeDontShow | Out-Null"
     if ($LASTEXITCODE -ne 0) { throw 'Update-MarkdownHelp failed.' }
+    # platyPS 0.14 adds PowerShell 7.4's -ProgressAction common parameter as if it were the cmdlet's own, and writes
+    # CRLF line ends; the pages keep LF.
+    foreach ($page in Get-ChildItem (Join-Path $root 'docs') -Filter '*-Cp*.md') {
+        $text = Get-Content $page.FullName -Raw
+        $text = $text -replace ' \[-ProgressAction <ActionPreference>\]', '' -replace '(?s)### -ProgressAction\r?\n.*?(?=### )', '' -replace "`r`n", "`n"
+        Set-Content -Path $page.FullName -Value $text -NoNewline -Encoding utf8NoBOM
+    }
     Write-Host 'docs/*.md refreshed from the compiled cmdlets.'
 }
 

@@ -39,6 +39,12 @@ namespace CloudPartner.Engine.Api
 
         public async Task<IReadOnlyList<OfferDocument>> ListOffersAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
         {
+            return (await ListOffersWithTextAsync(publisherId, offerTypeId, observer, cancellationToken).ConfigureAwait(false)).Offers;
+        }
+
+        /// <summary>The offers list, with the response text exactly as received.</summary>
+        public async Task<(IReadOnlyList<OfferDocument> Offers, string Text)> ListOffersWithTextAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
+        {
             var path = OffersPath(publisherId);
             if (!string.IsNullOrEmpty(offerTypeId))
             {
@@ -58,7 +64,7 @@ namespace CloudPartner.Engine.Api
                 offers.Add(new OfferDocument(offer, eTag: null));
             }
 
-            return offers;
+            return (offers, response.Body);
         }
 
         /// <summary>One offer: the editable (slot-less) document by default, or a version or a slot.</summary>
@@ -193,6 +199,15 @@ namespace CloudPartner.Engine.Api
                 {
                     var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Post, path, body), observer, cancellationToken).ConfigureAwait(false);
                     return await OperationFromResponseAsync(publisherId, offerId, kind, response, started, observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.Conflict)
+                {
+                    e.RecommendedAction = kind == OperationKind.GoLive
+                        ? $"Go live needs a publish waiting at publisher sign-off and no other operation running. Check with Get-CpOperation -OfferId '{offerId}' -Status running; wait for it (Wait-CpOperation) or cancel it (Stop-CpOperation)."
+                        : kind == OperationKind.Cancel
+                            ? $"Nothing could be canceled on offer '{offerId}'; Get-CpOperation -OfferId '{offerId}' shows its operations."
+                            : $"Only one operation can run on an offer. Check with Get-CpOperation -OfferId '{offerId}' -Status running; wait for it (Wait-CpOperation) or cancel it (Stop-CpOperation).";
+                    throw;
                 }
                 catch (CpException e) when (e.OutcomeUnknown && attempts < Connection.Settings.MaxRetries)
                 {

@@ -12,10 +12,16 @@ namespace CloudPartner.Engine.Operations
     {
         public static readonly TimeSpan DefaultPollingInterval = TimeSpan.FromSeconds(60);
 
+        /// <summary>Shorter intervals would hammer the service (and are almost always a unit mistake).</summary>
+        public static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(10);
+
         public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
 
         /// <summary>Null waits as long as it takes.</summary>
         public TimeSpan? Timeout { get; set; }
+
+        /// <summary>Read the operation again before the first interval (for an operation object that may be stale).</summary>
+        public bool RefreshFirst { get; set; }
     }
 
     public enum WaitOutcome
@@ -75,9 +81,9 @@ namespace CloudPartner.Engine.Operations
                 throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location to poll; read it again with Get-CpOperation.");
             }
 
-            if (options.PollingInterval <= TimeSpan.Zero)
+            if (options.PollingInterval < WaitOptions.MinimumPollingInterval)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, "-PollingInterval must be positive.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-PollingInterval must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms.");
             }
 
             observer ??= NullRequestObserver.Instance;
@@ -87,6 +93,11 @@ namespace CloudPartner.Engine.Operations
             var polls = 0;
             var failures = 0;
             string? lastStatus = null;
+            if (options.RefreshFirst)
+            {
+                polls++;
+                current = await api.GetOperationAsync(operation.Location, observer, cancellationToken).ConfigureAwait(false);
+            }
 
             while (true)
             {

@@ -69,6 +69,13 @@ namespace CloudPartner.Commands
                 }
 
                 var connection = new ApiConnection(settings, new StaticTokenProvider(token));
+                var acquired = connection.Tokens.GetAsync(System.Threading.CancellationToken.None).GetAwaiter().GetResult();
+                if (acquired.ExpiresOn.HasValue && acquired.ExpiresOn.Value <= DateTimeOffset.UtcNow)
+                {
+                    connection.Dispose();
+                    throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", "Get a new token (for example az account get-access-token --resource https://cloudpartner.azure.com) and connect again.");
+                }
+
                 var session = new CpSession(new PartnerApi(connection), CpAuthFlow.AccessToken);
                 SessionRegistry.Replace(session);
                 WriteVerbose($"Connected to {session.Endpoint} as publisher '{session.PublisherId ?? "(none)"}' with an access token" +

@@ -18,12 +18,12 @@ namespace CloudPartner.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public CpOffer InputObject { get; set; } = null!;
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Position = 0, ParameterSetName = InputObjectSet)]
         [Alias("Id")]
         public string OfferId { get; set; } = string.Empty;

@@ -21,13 +21,13 @@ namespace CloudPartner.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public CpOffer InputObject { get; set; } = null!;
 
-        [Parameter(ParameterSetName = DefinitionSet)]
-        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ArgumentCompleter(typeof(OfferIdCompleter))]
         public string OfferId { get; set; } = string.Empty;

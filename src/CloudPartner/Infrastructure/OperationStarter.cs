@@ -45,7 +45,7 @@ namespace CloudPartner.Infrastructure
                 WriteVerbose($"{Kind} started: operation {operation.Id}, {operation.Location}.");
                 if (Wait)
                 {
-                    BeginWait(session, operation);
+                    BeginWait(session, operation, canceledIsSuccess: Kind == OperationKind.Cancel);
                 }
                 else
                 {

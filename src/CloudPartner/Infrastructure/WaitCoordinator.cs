@@ -33,8 +33,9 @@ namespace CloudPartner.Infrastructure
             queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning);
         }
 
-        public void Add(CpSession session, OperationInfo operation)
+        public void Add(CpSession session, OperationInfo operation, bool canceledIsSuccess, bool refreshFirst)
         {
+            var waitOptions = new WaitOptions { PollingInterval = options.PollingInterval, Timeout = options.Timeout, RefreshFirst = refreshFirst };
             var activityId = Interlocked.Increment(ref nextActivityId);
             lock (gate)
             {
@@ -47,8 +48,8 @@ namespace CloudPartner.Infrastructure
             {
                 try
                 {
-                    var result = await waiter.WaitAsync(operation, options, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping).ConfigureAwait(false);
-                    queue.Post(() => Report(activityId, operation, result));
+                    var result = await waiter.WaitAsync(operation, waitOptions, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping).ConfigureAwait(false);
+                    queue.Post(() => Report(activityId, operation, result, canceledIsSuccess));
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
@@ -117,13 +118,13 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        private void Report(int activityId, OperationInfo started, WaitResult result)
+        private void Report(int activityId, OperationInfo started, WaitResult result, bool canceledIsSuccess)
         {
             Forget(started);
             WriteProgress(activityId, result.Operation, completed: true);
             var operation = new CpOperation(result.Operation);
             cmdlet.WriteObject(operation);
-            if (result.Outcome != WaitOutcome.Completed)
+            if (result.Outcome != WaitOutcome.Completed && !(canceledIsSuccess && result.Outcome == WaitOutcome.Canceled))
             {
                 cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation));
             }
