@@ -244,3 +244,33 @@ Describe 'Get-CpOfferStatus' {
         $status.Steps[0] | Should -BeOfType 'CloudPartner.CpStep'
     }
 }
+
+Describe 'Argument completion' {
+    It 'completes -OfferId from the session''s offers' {
+        $result = TabExpansion2 -inputScript 'Get-CpOffer -OfferId contoso-v' -cursorColumn 'Get-CpOffer -OfferId contoso-v'.Length
+        $result.CompletionMatches.CompletionText | Should -Contain 'contoso-vm'
+        $result.CompletionMatches.CompletionText | Should -Not -Contain 'test-vm'
+    }
+
+    It 'completes -Slot with its three values' {
+        $result = TabExpansion2 -inputScript 'Get-CpOffer -OfferId contoso-vm -Slot ' -cursorColumn 'Get-CpOffer -OfferId contoso-vm -Slot '.Length
+        $result.CompletionMatches.CompletionText | Should -Be @('Draft', 'Preview', 'Production')
+    }
+
+    It 'gives up within about two seconds when the service is slow' {
+        # A fresh session has an empty completion cache.
+        Connect-CpAccount -AccessToken 'offers-test-token' -Endpoint $script:emulator.Url -PublisherId fabrikam | Out-Null
+        Invoke-EmulatorAdmin $script:emulator -Path faults -Method POST -Body @{ kind = 'latency'; latencyMs = 8000; path = '/api/publishers/fabrikam/offers'; count = 1 } | Out-Null
+        try {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $result = TabExpansion2 -inputScript 'Publish-CpOffer -OfferId ' -cursorColumn 'Publish-CpOffer -OfferId '.Length
+            $watch.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 4
+            @($result.CompletionMatches | Where-Object ResultType -eq 'ParameterValue').Count | Should -Be 0
+        }
+        finally {
+            Invoke-EmulatorAdmin $script:emulator -Path faults -Method DELETE | Out-Null
+            Connect-CpAccount -AccessToken 'offers-test-token' -Endpoint $script:emulator.Url -PublisherId contoso | Out-Null
+        }
+    }
+}
