@@ -2,13 +2,16 @@
 
 function Start-TestEmulator {
     <# Starts the emulator on a free loopback port and returns @{ Url; Process }. #>
-    param([string[]] $Arguments = @('--time-scale', '10000000'))
+    param(
+        [string[]] $Arguments = @('--time-scale', '10000000'),
+        [string] $Url = 'http://127.0.0.1:0'
+    )
 
     $dll = $env:CLOUDPARTNER_TEST_EMULATOR
     if (-not $dll -or -not (Test-Path $dll)) { throw "Set CLOUDPARTNER_TEST_EMULATOR to the built emulator (run tests/Invoke-PesterSuite.ps1)." }
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($dll)
-    foreach ($a in @('--urls', 'http://127.0.0.1:0') + $Arguments) { $info.ArgumentList.Add($a) }
+    foreach ($a in @('--urls', $Url) + $Arguments) { $info.ArgumentList.Add($a) }
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
     $info.UseShellExecute = $false
