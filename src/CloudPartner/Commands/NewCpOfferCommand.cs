@@ -24,7 +24,7 @@ namespace CloudPartner.Commands
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(Position = 0, ParameterSetName = InputObjectSet)]
+        [Parameter(Position = 0, ParameterSetName = InputObjectSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         public string OfferId { get; set; } = string.Empty;
 

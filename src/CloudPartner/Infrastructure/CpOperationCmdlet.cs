@@ -26,6 +26,14 @@ namespace CloudPartner.Infrastructure
         /// </summary>
         private protected void BeginWait(CpSession session, Engine.Models.OperationInfo operation, bool canceledIsSuccess = false, bool refreshFirst = false)
         {
+            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken);
+            waits.Add(session, operation, canceledIsSuccess, refreshFirst);
+            waits.Drain();
+        }
+
+        /// <summary>Checks the wait options before anything is sent, so a bad value never leaves an operation behind.</summary>
+        protected override void BeginProcessing()
+        {
             if (PollingInterval < WaitOptions.MinimumPollingInterval)
             {
                 ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, $"-PollingInterval is {PollingInterval}; it must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms (a number is read as seconds: -PollingInterval 60).", PollingInterval));
@@ -36,9 +44,7 @@ namespace CloudPartner.Infrastructure
                 ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
             }
 
-            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken);
-            waits.Add(session, operation, canceledIsSuccess, refreshFirst);
-            waits.Drain();
+            base.BeginProcessing();
         }
 
         /// <summary>Writes what finished waits have produced so far, without blocking.</summary>
