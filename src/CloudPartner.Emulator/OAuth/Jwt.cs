@@ -130,10 +130,21 @@ internal sealed class Jwt
         return signed + "." + Base64Url.Encode(signature);
     }
 
+    /// <summary>A NumericDate claim (seconds since 1970), written as a number or as a string of digits.</summary>
     private DateTimeOffset? Time(string name)
     {
-        return Claims[name] is JsonValue value && value.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : Claims[name] is JsonValue d && d.TryGetValue<double>(out var real) ? DateTimeOffset.FromUnixTimeSeconds((long)real)
+        if (Claims[name] is not JsonValue value)
+        {
+            return null;
+        }
+
+        if (value.TryGetValue<double>(out var number))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds((long)number);
+        }
+
+        return value.TryGetValue<string>(out var text) && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
     }
 }

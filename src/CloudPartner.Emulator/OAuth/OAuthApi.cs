@@ -197,6 +197,7 @@ internal sealed class OAuthApi
             case "client_credentials":
                 return ClientCredentials(request, tenant, form);
             case DeviceCodeGrant:
+            case "device_code":
                 return DeviceCodeToken(request, tenant, form);
             case "authorization_code":
                 return AuthorizationCodeToken(request, tenant, form);
@@ -287,7 +288,8 @@ internal sealed class OAuthApi
 
     private ApiResponse? CheckCertificateAssertion(ApiRequest request, string tenant, OAuthClient client, Jwt jwt, out bool chainSent)
     {
-        chainSent = jwt.Header["x5c"] is JsonArray { Count: > 0 };
+        // x5c is an array of base64 certificates by RFC 7515; MSAL sends a single string, which Entra ID accepts too.
+        chainSent = jwt.Header["x5c"] is JsonArray { Count: > 0 } || !string.IsNullOrEmpty(Json.GetString(jwt.Header["x5c"]));
         var sha1 = DecodeThumbprint(Json.GetString(jwt.Header["x5t"]));
         var sha256 = DecodeThumbprint(Json.GetString(jwt.Header["x5t#S256"]));
         X509Certificate2? match = null;
