@@ -43,8 +43,12 @@ function Get-ModuleFolder {
 function Invoke-Build {
     $version = Get-ModuleVersion
     $publish = Join-Path $out 'publish'
+    $publishAuth = Join-Path $out 'publish-auth'
+    foreach ($folder in $publish, $publishAuth) { if (Test-Path $folder) { Remove-Item $folder -Recurse -Force } }
     & dotnet publish (Join-Path $root 'src/CloudPartner/CloudPartner.csproj') -c $Configuration -o $publish --nologo -v quiet
     if ($LASTEXITCODE -ne 0) { throw 'dotnet publish failed.' }
+    & dotnet publish (Join-Path $root 'src/CloudPartner.Authentication/CloudPartner.Authentication.csproj') -c $Configuration -o $publishAuth --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet publish of CloudPartner.Authentication failed.' }
     & dotnet build (Join-Path $root 'src/CloudPartner.Emulator/CloudPartner.Emulator.csproj') -c $Configuration --nologo -v quiet
     if ($LASTEXITCODE -ne 0) { throw 'Building the emulator failed.' }
 
@@ -52,6 +56,13 @@ function Invoke-Build {
     if (Test-Path $module) { Remove-Item $module -Recurse -Force }
     New-Item -ItemType Directory -Path $module | Out-Null
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $module
+
+    # MSAL and the assembly that uses it live apart, in Dependencies/: the cmdlet assembly never references them, and the
+    # engine's AuthenticationLoader loads them at the first sign-in (into a private AssemblyLoadContext on PowerShell 7).
+    # The engine is shared with the cmdlet assembly, so it is not copied there.
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $module 'Dependencies')
+    Get-ChildItem $publishAuth -Filter *.dll | Where-Object BaseName -NotIn 'CloudPartner', 'CloudPartner.Engine' | Copy-Item -Destination $dependencies
+    if (Get-ChildItem $module -Filter 'Microsoft.Identity*.dll') { throw 'MSAL must not be beside the cmdlet assembly (it belongs in Dependencies/).' }
     Copy-Item (Join-Path $publish 'CloudPartner.format.ps1xml') $module
     foreach ($file in 'LICENSE', 'README.md', 'CHANGELOG.md') {
         $path = Join-Path $root $file

@@ -40,7 +40,7 @@ namespace CloudPartner.Authentication
                         var code = Code(service.Message);
                         return new CpException(
                             CpErrorKind.AuthenticationFailed,
-                            $"Sign-in failed ({who}): {redactor.Redact(service.Message)}",
+                            $"Sign-in failed ({who}): {redactor.Redact(ServerText(service.Message))}",
                             Advice(code, service.ErrorCode, request),
                             exception)
                         {
@@ -135,6 +135,15 @@ namespace CloudPartner.Authentication
             }
 
             return "Check the tenant id, client id and credential, then run Connect-CpAccount again.";
+        }
+
+        /// <summary>MSAL puts its own advice before what the identity provider said ("… Original exception: AADSTS…"); the
+        /// provider's words are the useful part, and the recommended action carries the advice.</summary>
+        private static string ServerText(string message)
+        {
+            const string Marker = "Original exception: ";
+            var at = message.IndexOf(Marker, StringComparison.Ordinal);
+            return at >= 0 ? message.Substring(at + Marker.Length).Trim() : message;
         }
 
         private static string Flatten(Exception exception)
