@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 using Microsoft.Identity.Client;
 
 namespace CloudPartner.Authentication
@@ -27,7 +28,7 @@ namespace CloudPartner.Authentication
             {
                 case SignInFlow.ClientSecret:
                     {
-                        var secret = request.ClientSecret is null ? string.Empty : PlainText(request.ClientSecret);
+                        var secret = request.ClientSecret is null ? string.Empty : SecureText.ToPlainText(request.ClientSecret);
                         if (secret.Length == 0)
                         {
                             throw Missing("The client secret is empty.");
@@ -90,7 +91,7 @@ namespace CloudPartner.Authentication
             }
             else
             {
-                assertion = PlainText(Request.FederatedToken!).Trim();
+                assertion = SecureText.ToPlainText(Request.FederatedToken!).Trim();
             }
 
             Request.Redactor.AddSecret(assertion);

@@ -1,6 +1,4 @@
 using System;
-using System.Net;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
@@ -57,8 +55,6 @@ namespace CloudPartner.Authentication
         public void Dispose() => Http.Dispose();
 
         protected abstract Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken);
-
-        protected static string PlainText(SecureString secure) => new NetworkCredential(string.Empty, secure).Password;
 
         /// <summary>The tenant's authority on the chosen host. A host other than the public cloud's is used as given: no authority
         /// validation and no instance discovery, so no request goes anywhere else.</summary>

@@ -1,12 +1,12 @@
 using System;
 using System.IO;
-using System.Net;
 using System.Reflection;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Engine.Auth
 {
@@ -150,7 +150,7 @@ namespace CloudPartner.Engine.Auth
                     throw PemNotSupported(path);
                 }
 
-                var text = new NetworkCredential(string.Empty, password).Password;
+                var text = SecureText.ToPlainText(password);
                 return loadEncrypted(path, text.AsSpan(), null);
             }
             catch (Exception e) when (e is CryptographicException || e is ArgumentException)

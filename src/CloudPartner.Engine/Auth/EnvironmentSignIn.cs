@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Engine.Auth
 {
@@ -76,7 +77,7 @@ namespace CloudPartner.Engine.Auth
             if (!string.IsNullOrEmpty(secret))
             {
                 request.Flow = SignInFlow.ClientSecret;
-                request.ClientSecret = Secure(secret!);
+                request.ClientSecret = SecureText.ToSecureString(secret!);
                 return ClientSecret;
             }
 
@@ -84,7 +85,7 @@ namespace CloudPartner.Engine.Auth
             {
                 request.Flow = SignInFlow.Certificate;
                 var password = variable(CertificatePassword);
-                request.Certificate = CertificateLoader.FromFile(resolvePath(certificate), string.IsNullOrEmpty(password) ? null : Secure(password!));
+                request.Certificate = CertificateLoader.FromFile(resolvePath(certificate), string.IsNullOrEmpty(password) ? null : SecureText.ToSecureString(password!));
                 var chain = Read(SendCertificateChain);
                 request.SendCertificateChain = chain != null && (chain == "1" || string.Equals(chain, "true", StringComparison.OrdinalIgnoreCase));
                 return CertificatePath;
@@ -93,18 +94,6 @@ namespace CloudPartner.Engine.Auth
             request.Flow = SignInFlow.FederatedToken;
             request.FederatedTokenFile = resolvePath(tokenFile!);
             return FederatedTokenFile;
-        }
-
-        private static System.Security.SecureString Secure(string text)
-        {
-            var secure = new System.Security.SecureString();
-            foreach (var c in text)
-            {
-                secure.AppendChar(c);
-            }
-
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }

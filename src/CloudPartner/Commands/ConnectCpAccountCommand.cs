@@ -235,7 +235,7 @@ namespace CloudPartner.Commands
                     break;
                 case CredentialSet:
                     request.Flow = SignInFlow.ClientSecret;
-                    request.ClientId = Credential.UserName;
+                    request.ClientId = Credential.GetNetworkCredential().UserName;
                     request.ClientSecret = Credential.Password;
                     break;
                 case ThumbprintSet:
@@ -256,7 +256,6 @@ namespace CloudPartner.Commands
                 case FederatedTokenSet:
                     request.Flow = SignInFlow.FederatedToken;
                     request.FederatedToken = Secrets.ToSecureString(FederatedToken.Trim());
-                    redactor.AddSecret(FederatedToken.Trim());
                     break;
                 case FederatedTokenFileSet:
                     request.Flow = SignInFlow.FederatedToken;
