@@ -166,6 +166,7 @@ namespace CloudPartner.Commands
         {
             ITokenProvider? provider = null;
             ApiConnection? connection = null;
+            CpSession? session = null;
             try
             {
                 var settings = new ConnectionSettings
@@ -186,10 +187,8 @@ namespace CloudPartner.Commands
                 var open = connection;
                 Run((queue, cancel) => open.Tokens.GetAsync(cancel));
 
-                var session = new CpSession(new PartnerApi(connection), (CpAuthFlow)Enum.Parse(typeof(CpAuthFlow), provider.Flow));
+                session = new CpSession(new PartnerApi(connection), (CpAuthFlow)Enum.Parse(typeof(CpAuthFlow), provider.Flow));
                 SessionRegistry.Replace(session);
-                WriteVerbose(Describe(session));
-                WriteObject(session);
             }
             catch (CpException e)
             {
@@ -201,6 +200,10 @@ namespace CloudPartner.Commands
                 Discard(connection, provider);
                 throw;
             }
+
+            // Connected: from here on the session is the default one, whatever happens downstream.
+            WriteVerbose(Describe(session!));
+            WriteObject(session);
         }
 
         private ITokenProvider AccessTokenProvider()
