@@ -23,10 +23,24 @@ function Start-TestEmulator {
         $line = $read.Result
         if ($null -eq $line) { break }
         if ($line -match 'listening on (http://127\.0\.0\.1:\d+)') {
+            $url = $Matches[1]
+            # The identity provider's line follows: its https authority and its self-signed certificate.
+            $oauth = $null
+            for ($i = 0; $i -lt 3 -and -not $oauth; $i++) {
+                $next = $process.StandardOutput.ReadLine()
+                if ($next -match 'OAuth authority: (https://127\.0\.0\.1:\d+) \(self-signed certificate thumbprint ([0-9A-F]+)\)') { $oauth = $Matches }
+            }
             # Keep draining stdout so the emulator never blocks on a full pipe.
             $null = $process.StandardOutput.ReadToEndAsync()
             $null = $process.StandardError.ReadToEndAsync()
-            return [pscustomobject]@{ Url = $Matches[1]; Process = $process }
+            return [pscustomobject]@{
+                Url              = $url
+                Process          = $process
+                OAuthAuthority   = $oauth[1]
+                OAuthThumbprint  = $oauth[2]
+                IdentityEndpoint = "$url/msi/token"
+                IdentityHeader   = 'emulator-identity-header'
+            }
         }
     }
     $process.Kill()

@@ -6,6 +6,7 @@ using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Emulator.OAuth;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudPartner.Emulator.Http;
@@ -21,6 +22,7 @@ internal sealed class EmulatorPipeline
 
     private readonly EmulatorState _state;
     private readonly CppApi _api;
+    private readonly OAuthApi _oauth;
     private readonly AdminApi _admin;
     private readonly CancellationToken _stopping;
 
@@ -28,6 +30,7 @@ internal sealed class EmulatorPipeline
     {
         _state = state;
         _api = new CppApi(state);
+        _oauth = new OAuthApi(state);
         _admin = new AdminApi(state);
         _stopping = stopping;
     }
@@ -63,7 +66,7 @@ internal sealed class EmulatorPipeline
             try
             {
                 var apiRequest = new ApiRequest(request.Method, path, request.Query, request.Headers, body, request.Scheme + "://" + request.Host.Value);
-                handled = _api.Handle(apiRequest);
+                handled = OAuthApi.Matches(path) ? _oauth.Handle(apiRequest) : _api.Handle(apiRequest);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -7,8 +7,9 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>
-    /// The session's current token: renewed before it expires (5-minute margin) and after a 401, with one
-    /// acquisition at a time however many threads ask. Every token it sees is registered with the redactor.
+    /// The session's current token: renewed before it expires (5-minute margin, or half the token's lifetime when it was
+    /// issued for less than ten minutes) and after a 401, with one acquisition at a time however many threads ask.
+    /// Every token it sees is registered with the redactor.
     /// </summary>
     public sealed class TokenSource
     {
@@ -18,7 +19,7 @@ namespace CloudPartner.Engine.Auth
         private readonly Redactor redactor;
         private readonly Func<DateTimeOffset> now;
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
-        private volatile AccessToken? current;
+        private volatile Held? current;
         private int acquisitions;
 
         public TokenSource(ITokenProvider provider, Redactor redactor, Func<DateTimeOffset>? now = null)
@@ -33,17 +34,17 @@ namespace CloudPartner.Engine.Auth
         /// <summary>How many times the provider was asked for a token; tests use it to prove single-flight renewal.</summary>
         public int Acquisitions => Volatile.Read(ref acquisitions);
 
-        public DateTimeOffset? ExpiresOn => current?.ExpiresOn;
+        public DateTimeOffset? ExpiresOn => current?.Token.ExpiresOn;
 
         public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
         {
-            var token = current;
-            if (token != null && IsFresh(token))
+            var held = current;
+            if (held != null && IsFresh(held))
             {
-                return token;
+                return held.Token;
             }
 
-            return await AcquireAsync(stale: token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
+            return await AcquireAsync(stale: held?.Token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -60,16 +61,24 @@ namespace CloudPartner.Engine.Auth
             return await AcquireAsync(stale: rejected, forceRefresh: true, cancellationToken).ConfigureAwait(false);
         }
 
-        private bool IsFresh(AccessToken token)
+        private bool IsFresh(Held held)
         {
-            if (!token.ExpiresOn.HasValue)
+            var expires = held.Token.ExpiresOn;
+            if (!expires.HasValue)
             {
                 return true;
             }
 
-            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early.
-            var margin = provider.CanRenew ? RenewalMargin : TimeSpan.Zero;
-            return token.ExpiresOn.Value - margin > now();
+            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early — five
+            // minutes before, or at half its lifetime when it was issued for less than ten minutes.
+            var margin = TimeSpan.Zero;
+            if (provider.CanRenew)
+            {
+                var halfLife = TimeSpan.FromTicks(Math.Max(0, (expires.Value - held.AcquiredAt).Ticks / 2));
+                margin = halfLife < RenewalMargin ? halfLife : RenewalMargin;
+            }
+
+            return expires.Value - margin > now();
         }
 
         private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, CancellationToken cancellationToken)
@@ -78,9 +87,9 @@ namespace CloudPartner.Engine.Auth
             try
             {
                 var latest = current;
-                if (latest != null && !ReferenceEquals(latest, stale) && IsFresh(latest))
+                if (latest != null && !ReferenceEquals(latest.Token, stale) && IsFresh(latest))
                 {
-                    return latest;
+                    return latest.Token;
                 }
 
                 if (stale != null && !provider.CanRenew)
@@ -92,15 +101,30 @@ namespace CloudPartner.Engine.Auth
                 }
 
                 Interlocked.Increment(ref acquisitions);
+                var acquiredAt = now();
                 var token = await provider.AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
                 redactor.AddSecret(token.Token);
-                current = token;
+                current = new Held(token, acquiredAt);
                 return token;
             }
             finally
             {
                 gate.Release();
             }
+        }
+
+        /// <summary>The current token and when it was asked for (its lifetime decides how early it is renewed).</summary>
+        private sealed class Held
+        {
+            public Held(AccessToken token, DateTimeOffset acquiredAt)
+            {
+                Token = token;
+                AcquiredAt = acquiredAt;
+            }
+
+            public AccessToken Token { get; }
+
+            public DateTimeOffset AcquiredAt { get; }
         }
     }
 }

@@ -34,7 +34,8 @@ namespace CloudPartner.Engine.Http
             HttpMessageHandler? handler = null,
             RetryPolicy? retryPolicy = null,
             Func<TimeSpan, CancellationToken, Task>? delay = null,
-            Func<DateTimeOffset>? clock = null)
+            Func<DateTimeOffset>? clock = null,
+            Redactor? redactor = null)
         {
             Settings = settings?.Clone() ?? throw new ArgumentNullException(nameof(settings));
             Settings.Endpoint = EndpointPolicy.ValidateEndpoint(settings.Endpoint);
@@ -49,7 +50,7 @@ namespace CloudPartner.Engine.Http
             }
 
             Clock = clock ?? (() => DateTimeOffset.UtcNow);
-            Redactor = new Redactor();
+            Redactor = redactor ?? new Redactor();
             Tokens = new TokenSource(tokenProvider, Redactor, Clock);
             this.retryPolicy = retryPolicy ?? new RetryPolicy(Settings.MaxRetries);
             this.delay = delay ?? Task.Delay;
@@ -117,6 +118,12 @@ namespace CloudPartner.Engine.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             observer ??= NullRequestObserver.Instance;
+            if (!(observer is NullRequestObserver))
+            {
+                // Token renewals below (and the identity provider's log) report to this request's observer.
+                ObserverContext.Set(observer);
+            }
+
             var url = ResolveUrl(request.PathOrUrl);
 
             // Acquired before anything is logged, so the redactor already knows the token.
@@ -245,7 +252,12 @@ namespace CloudPartner.Engine.Http
             return wait <= TimeSpan.Zero ? Task.CompletedTask : delay(wait, cancellationToken);
         }
 
-        public void Dispose() => http.Dispose();
+        /// <summary>Closes the connection and forgets the provider's tokens and credentials.</summary>
+        public void Dispose()
+        {
+            http.Dispose();
+            (Tokens.Provider as IDisposable)?.Dispose();
+        }
 
         private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, CancellationToken cancellationToken)
         {

@@ -1,26 +1,18 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
-using CloudPartner.Engine.Http;
 
 namespace CloudPartner.Infrastructure
 {
     /// <summary>
-    /// Base of every cmdlet: the -Session parameter, running engine work off the pipeline thread while writing its
-    /// messages on it, Ctrl+C, and turning engine failures into error records.
+    /// Base of every cmdlet that uses a session: the -Session parameter, and turning engine failures into error records.
+    /// Running engine work off the pipeline thread, and Ctrl+C, come from <see cref="CpAsyncCmdlet"/>.
     /// </summary>
-    public abstract class CpCmdlet : PSCmdlet, IDisposable
+    public abstract class CpCmdlet : CpAsyncCmdlet
     {
-        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
-        private PipelineQueue? activeQueue;
-
         /// <summary>The session to use instead of the default one.</summary>
         [Parameter]
         public CpSession? Session { get; set; }
-
-        protected CancellationToken StoppingToken => stopping.Token;
 
         /// <summary>The explicit -Session, else the default session, else a terminating CpNotConnected error.</summary>
         protected CpSession RequireSession()
@@ -64,43 +56,6 @@ namespace CloudPartner.Infrastructure
         }
 
         /// <summary>
-        /// Runs engine work on a worker thread and pumps its messages onto this (pipeline) thread until it ends.
-        /// Engine failures surface as <see cref="CpException"/>; Ctrl+C as <see cref="PipelineStoppedException"/>.
-        /// </summary>
-        private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
-        {
-            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning);
-            activeQueue = queue;
-            try
-            {
-                var task = Task.Run(() => work(queue, stopping.Token));
-                task.ContinueWith(_ => queue.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                queue.Pump();
-                try
-                {
-                    return task.GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-            }
-            finally
-            {
-                activeQueue = null;
-            }
-        }
-
-        private protected void Run(Func<PipelineQueue, CancellationToken, Task> work)
-        {
-            Run<bool>(async (queue, token) =>
-            {
-                await work(queue, token).ConfigureAwait(false);
-                return true;
-            });
-        }
-
-        /// <summary>
         /// Runs one pipeline item's work, reporting a failure as an error record: terminating for usage errors,
         /// non-terminating otherwise so the next item still runs.
         /// </summary>
@@ -120,18 +75,6 @@ namespace CloudPartner.Infrastructure
 
                 WriteError(record);
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            stopping.Cancel();
-            base.StopProcessing();
-        }
-
-        public void Dispose()
-        {
-            stopping.Dispose();
-            GC.SuppressFinalize(this);
         }
     }
 }
