@@ -48,7 +48,9 @@ Describe 'The examples of <Page>' -ForEach $script:pages {
         if ($script:portFree) {
             Invoke-EmulatorAdmin $script:emulator -Path reset -Method POST | Out-Null
             $script:runspace = [powershell]::Create()
-            $null = $script:runspace.AddCommand('Import-Module').AddArgument($env:CLOUDPARTNER_TEST_MODULE).Invoke()
+            # Examples that write files write them in a scratch folder, not in the repository.
+            $scratch = New-Item -ItemType Directory -Path (Join-Path $TestDrive $Page) -Force
+            $null = $script:runspace.AddCommand('Set-Location').AddArgument($scratch.FullName).AddStatement().AddCommand('Import-Module').AddArgument($env:CLOUDPARTNER_TEST_MODULE).Invoke()
             $script:runspace.Commands.Clear()
         }
     }
