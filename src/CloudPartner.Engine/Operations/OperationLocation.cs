@@ -12,8 +12,8 @@ namespace CloudPartner.Engine.Operations
     /// </summary>
     public sealed class OperationLocation
     {
-        private static readonly Regex MigratedPath = new Regex(@"^/api/publishers/(?<publisher>[^/]+)/offers/(?<offer>[^/]+)/operations/(?<operation>[^/]+)/?$", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly Regex LegacyPath = new Regex(@"^/api/operations/(?<operation>[^/]+)/?$", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex MigratedPath = new Regex(@"^/api/publishers/(?<publisher>[^/]+)/offers/(?<offer>[^/]+)/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex LegacyPath = new Regex(@"^/api/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         private OperationLocation(Uri uri, string publisherId, string offerId, string operationId)
         {
@@ -45,7 +45,7 @@ namespace CloudPartner.Engine.Operations
                 throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is empty.");
             }
 
-            if (text.Length > 2048 || HasControlCharacters(text))
+            if (text.Length > 2048 || Ids.HasControlCharacters(text))
             {
                 throw Untrusted(text, "it is too long or contains control characters");
             }
@@ -76,6 +76,11 @@ namespace CloudPartner.Engine.Operations
             }
 
             var path = Uri.UnescapeDataString(rawPath);
+            if (Ids.HasControlCharacters(path))
+            {
+                throw Untrusted(text, "it contains encoded control characters");
+            }
+
             string publisher, offer, operation;
             var migrated = MigratedPath.Match(path);
             var legacy = LegacyPath.Match(path);
@@ -117,18 +122,6 @@ namespace CloudPartner.Engine.Operations
             return Resolve(path, endpoint, apiVersion);
         }
 
-        private static bool HasControlCharacters(string text)
-        {
-            foreach (var c in text)
-            {
-                if (char.IsControl(c))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static CpException Untrusted(string value, string reason)
         {

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -15,12 +16,16 @@ namespace CloudPartner.Infrastructure
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private PipelineQueue? activeQueue;
+        private CpSession? resolved;
 
         /// <summary>The session to use instead of the default one.</summary>
         [Parameter]
         public CpSession? Session { get; set; }
 
         protected CancellationToken StoppingToken => stopping.Token;
+
+        /// <summary>The redactor of the session this command works with (known secrets and secret shapes).</summary>
+        private protected Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? new Redactor();
 
         /// <summary>The explicit -Session, else the default session, else a terminating CpNotConnected error.</summary>
         protected CpSession RequireSession()
@@ -44,6 +49,7 @@ namespace CloudPartner.Infrastructure
                     "Run Connect-CpAccount again and use the session it returns."));
             }
 
+            resolved = session;
             return session;
         }
 
@@ -69,7 +75,7 @@ namespace CloudPartner.Infrastructure
         /// </summary>
         private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
         {
-            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning);
+            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, Redactor);
             activeQueue = queue;
             try
             {
@@ -112,7 +118,7 @@ namespace CloudPartner.Infrastructure
             }
             catch (CpException e)
             {
-                var record = ErrorRecords.From(e, target);
+                var record = ErrorRecords.From(e, target, Redactor);
                 if (ErrorRecords.IsTerminating(e.Kind))
                 {
                     ThrowTerminatingError(record);

@@ -30,7 +30,7 @@ namespace CloudPartner.Infrastructure
                 ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
             }
 
-            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken);
+            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken, session.Connection.Redactor);
             waits.Add(session, operation);
             waits.Drain();
         }

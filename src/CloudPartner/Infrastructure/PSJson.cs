@@ -19,6 +19,12 @@ namespace CloudPartner.Infrastructure
     /// </summary>
     public static class PSJson
     {
+        /// <summary>
+        /// The exact text of numbers that neither Int64 nor decimal reproduces (1E+3, -0.0, 1e400). They are shown as a
+        /// double, wrapped in a PSObject this table remembers, and written back as read unless the value was replaced.
+        /// </summary>
+        private static readonly ConditionalWeakTable<PSObject, string> NumberText = new ConditionalWeakTable<PSObject, string>();
+
         public static object? ToPSObject(JsonNode? node)
         {
             switch (node)
@@ -66,7 +72,8 @@ namespace CloudPartner.Infrastructure
                     return false;
                 case JsonValueKind.Number:
                     var text = element.GetRawText();
-                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+                        && integer.ToString(CultureInfo.InvariantCulture) == text)
                     {
                         return integer;
                     }
@@ -77,7 +84,10 @@ namespace CloudPartner.Infrastructure
                         return exact;
                     }
 
-                    return element.GetDouble();
+                    var real = element.TryGetDouble(out var parsed) ? parsed : (text.StartsWith("-", StringComparison.Ordinal) ? double.NegativeInfinity : double.PositiveInfinity);
+                    var shown = PSObject.AsPSObject(real);
+                    NumberText.Add(shown, text);
+                    return shown;
                 default:
                     return null;
             }
@@ -87,11 +97,16 @@ namespace CloudPartner.Infrastructure
         {
             if (depth > LosslessJson.MaxDepth)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {path}.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {Shorten(path)}.");
             }
 
             if (value is PSObject wrapped)
             {
+                if (NumberText.TryGetValue(wrapped, out var numberText))
+                {
+                    return JsonNode.Parse(numberText);
+                }
+
                 if (wrapped.BaseObject is PSCustomObject)
                 {
                     return Enter(wrapped, parameterName, path, ancestors, () =>
@@ -179,7 +194,7 @@ namespace CloudPartner.Infrastructure
                 default:
                     throw new CpException(
                         CpErrorKind.InvalidArgument,
-                        $"-{parameterName} holds a {value.GetType().FullName} at {path}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
+                        $"-{parameterName} holds a {value.GetType().FullName} at {Shorten(path)}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
             }
         }
 
@@ -187,7 +202,7 @@ namespace CloudPartner.Infrastructure
         {
             if (!ancestors.Add(container))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {path} contains itself.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {Shorten(path)} contains itself.");
             }
 
             try
@@ -200,11 +215,13 @@ namespace CloudPartner.Infrastructure
             }
         }
 
+        private static string Shorten(string path) => path.Length > 120 ? path.Substring(0, 60) + "…" + path.Substring(path.Length - 59) : path;
+
         private static bool Finite(double value, string parameterName, string path)
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {path}, which JSON cannot represent.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {Shorten(path)}, which JSON cannot represent.");
             }
 
             return true;

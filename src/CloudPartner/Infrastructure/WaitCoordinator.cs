@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Models;
 using CloudPartner.Engine.Operations;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -25,12 +26,12 @@ namespace CloudPartner.Infrastructure
         private bool finishing;
         private int nextActivityId;
 
-        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping)
+        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping, Redactor redactor)
         {
             this.cmdlet = cmdlet;
             this.options = options;
             this.stopping = stopping;
-            queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning);
+            queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning, redactor);
         }
 
         public void Add(CpSession session, OperationInfo operation)
@@ -60,7 +61,18 @@ namespace CloudPartner.Infrastructure
                     {
                         Forget(operation);
                         WriteProgress(activityId, operation, completed: true);
-                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation)));
+                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation), queue.Redactor));
+                    });
+                }
+                catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
+                {
+                    // Whatever went wrong, the wait ends with an error for this operation, never in silence: a failure
+                    // that no one reports is an operation lost to the user.
+                    queue.Post(() =>
+                    {
+                        Forget(operation);
+                        WriteProgress(activityId, operation, completed: true);
+                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation), $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation", queue.Redactor));
                     });
                 }
                 finally
@@ -125,7 +137,7 @@ namespace CloudPartner.Infrastructure
             cmdlet.WriteObject(operation);
             if (result.Outcome != WaitOutcome.Completed)
             {
-                cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation));
+                cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation, queue.Redactor));
             }
         }
 
@@ -144,7 +156,7 @@ namespace CloudPartner.Infrastructure
             var status = step is null
                 ? operation.State.ToString()
                 : $"{operation.State}: {step.DisplayName} ({step.EstimatedTimeFrame ?? "no estimate"})";
-            var record = new ProgressRecord(activityId, activity, status)
+            var record = new ProgressRecord(activityId, queue.Redactor.Redact(activity), queue.Redactor.Redact(status))
             {
                 PercentComplete = Math.Max(0, Math.Min(100, operation.PercentComplete)),
                 CurrentOperation = operation.Location?.ToString(),
