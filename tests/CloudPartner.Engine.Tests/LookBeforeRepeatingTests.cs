@@ -151,6 +151,27 @@ namespace CloudPartner.Engine.Tests
             Assert.Contains(observer.VerboseLines, l => l.Contains("is the one the lost request started"));
         }
 
+        [Fact]
+        public async Task A_started_operation_that_cannot_be_read_afterwards_is_still_reported()
+        {
+            // The POST works; the session is disconnected while the new operation is read: the operation is returned
+            // (state unknown, with its location) and a warning says so, instead of an error that hides it.
+            await using var rig = await EmulatorRig.StartAsync(o => o.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Method = "GET", PathRegex = "/operations/", LatencyMs = 1500 }));
+            var connection = rig.Connect();
+            var observer = new RecordingObserver();
+
+            var starting = new PartnerApi(connection).StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, observer, default);
+            await Task.Delay(500);
+            connection.Dispose();
+            var operation = await starting;
+
+            Assert.Equal(Models.OperationState.Unknown, operation.State);
+            Assert.NotNull(operation.Location);
+            Assert.Equal("contoso-app", operation.OfferId);
+            Assert.Contains(observer.Lines, l => l.StartsWith("WARNING: Publish started", StringComparison.Ordinal) && l.Contains("disconnected"));
+            Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "contoso-app");
+        }
+
         private static async Task<int> CountAsync(EmulatorRig rig, string method, string path)
         {
             return (await rig.RequestsAsync()).Count(r => r.GetProperty("method").GetString() == method && string.Equals(r.GetProperty("path").GetString(), path, StringComparison.OrdinalIgnoreCase));

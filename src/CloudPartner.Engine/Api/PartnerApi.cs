@@ -132,7 +132,7 @@ namespace CloudPartner.Engine.Api
             var path = OfferPath(publisherId, offerId) + "/submissions";
             if (!string.IsNullOrEmpty(status))
             {
-                path += "?status=" + Uri.EscapeDataString(status);
+                path += "?status=" + Uri.EscapeDataString(Ids.Validate(status, "Status"));
             }
 
             var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
@@ -324,7 +324,7 @@ namespace CloudPartner.Engine.Api
                 OperationLocation location;
                 try
                 {
-                    location = ResolveLocation(header!, "Location");
+                    location = OperationLocation.Resolve(header, Connection.Settings.Endpoint, Connection.Settings.ApiVersion, parameterName: null);
                 }
                 catch (CpException e) when (e.Kind == CpErrorKind.UntrustedLocation)
                 {
@@ -338,9 +338,10 @@ namespace CloudPartner.Engine.Api
                 {
                     return await GetOperationAsync(location, observer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (CpException e) when (IsTransient(e))
+                catch (CpException e)
                 {
-                    // The operation was started; failing now would invite a second one. Report it with an unknown state.
+                    // The operation was started, whatever keeps us from reading it now (a transient failure, a session
+                    // disconnected meanwhile): failing would hide it and invite a second one. Report it, state unknown.
                     observer.Warning($"{kind} started ({location}), but reading the operation failed: {e.Message} Its state is unknown until the next Get-CpOperation.");
                     return new OperationInfo
                     {

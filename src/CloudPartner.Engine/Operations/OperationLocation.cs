@@ -37,15 +37,20 @@ namespace CloudPartner.Engine.Operations
 
         public override string ToString() => Uri.OriginalString;
 
-        public static OperationLocation Resolve(string? value, Uri endpoint, string apiVersion, string parameterName = "Location")
+        /// <param name="parameterName">The parameter the value was given in, or null when it came from the service (a header).</param>
+        public static OperationLocation Resolve(string? value, Uri endpoint, string apiVersion, string? parameterName = "Location")
         {
+            var what = parameterName is null ? "the operation location the service sent" : "-" + parameterName;
+            var idParameter = parameterName ?? "Location";
+            CpException Untrusted(string refused, string reason) => new CpException(CpErrorKind.UntrustedLocation, $"Refusing {what} '{Ids.Printable(refused)}': {reason}.");
+
             var text = value?.Trim() ?? string.Empty;
             if (text.Length == 0)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is empty.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"{what} is empty.");
             }
 
-            if (text.Length > 2048 || Ids.HasControlCharacters(text))
+            if (text.Length > 2048 || Ids.HasControlCharacters(value!))
             {
                 throw Untrusted(text, "it is too long or contains control characters");
             }
@@ -86,9 +91,9 @@ namespace CloudPartner.Engine.Operations
             var legacy = LegacyPath.Match(path);
             if (migrated.Success)
             {
-                publisher = Ids.PublisherId(migrated.Groups["publisher"].Value, parameterName);
-                offer = Ids.OfferId(migrated.Groups["offer"].Value, parameterName);
-                operation = Ids.OperationId(migrated.Groups["operation"].Value, parameterName);
+                publisher = Ids.PublisherId(migrated.Groups["publisher"].Value, idParameter);
+                offer = Ids.OfferId(migrated.Groups["offer"].Value, idParameter);
+                operation = Ids.OperationId(migrated.Groups["operation"].Value, idParameter);
             }
             else if (legacy.Success && Ids.IsLegacyOperationId(legacy.Groups["operation"].Value))
             {
@@ -120,12 +125,6 @@ namespace CloudPartner.Engine.Operations
                 ? "/api/operations/" + id
                 : $"/api/publishers/{Ids.Segment(Ids.PublisherId(publisherId))}/offers/{Ids.Segment(Ids.OfferId(offerId))}/operations/{id}";
             return Resolve(path, endpoint, apiVersion);
-        }
-
-
-        private static CpException Untrusted(string value, string reason)
-        {
-            return new CpException(CpErrorKind.UntrustedLocation, $"Refusing operation location '{Ids.Printable(value)}': {reason}.");
         }
     }
 }

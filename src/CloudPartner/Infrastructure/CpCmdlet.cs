@@ -33,7 +33,7 @@ namespace CloudPartner.Infrastructure
             var session = Session ?? SessionRegistry.Default;
             if (session is null)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.NotConnected,
                     "Not connected to the Cloud Partner Portal API.",
                     null,
@@ -42,7 +42,7 @@ namespace CloudPartner.Infrastructure
 
             if (session!.IsDisconnected)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.NotConnected,
                     "This session was disconnected with Disconnect-CpAccount.",
                     session,
@@ -59,7 +59,7 @@ namespace CloudPartner.Infrastructure
             var id = string.IsNullOrEmpty(publisherId) ? session.PublisherId : publisherId;
             if (string.IsNullOrEmpty(id))
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.InvalidArgument,
                     "No publisher id: the session has none and -PublisherId was not given.",
                     null,
@@ -121,11 +121,26 @@ namespace CloudPartner.Infrastructure
                 var record = ErrorRecords.From(e, target, Redactor);
                 if (ErrorRecords.IsTerminating(e.Kind))
                 {
-                    ThrowTerminatingError(record);
+                    Terminate(record);
                 }
 
                 WriteError(record);
             }
+        }
+
+        /// <summary>
+        /// Ends the command with <paramref name="record"/>. Every terminating error goes through here, so that work the
+        /// command still follows (operations it waits for) is accounted for before the pipeline stops.
+        /// </summary>
+        private protected void Terminate(ErrorRecord record)
+        {
+            BeforeTerminating();
+            ThrowTerminatingError(record);
+        }
+
+        /// <summary>Called on the pipeline thread just before a terminating error.</summary>
+        private protected virtual void BeforeTerminating()
+        {
         }
 
         protected override void StopProcessing()

@@ -22,12 +22,12 @@ namespace CloudPartner.Infrastructure
         {
             if (PollingInterval <= TimeSpan.Zero)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-PollingInterval must be positive.", PollingInterval));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-PollingInterval must be positive.", PollingInterval));
             }
 
             if (Timeout.HasValue && Timeout.Value < TimeSpan.Zero)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
             }
 
             waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken, session.Connection.Redactor);
@@ -41,6 +41,12 @@ namespace CloudPartner.Infrastructure
         protected override void EndProcessing()
         {
             waits?.Finish();
+        }
+
+        /// <summary>A terminating error skips EndProcessing: write what finished, and how to resume what did not.</summary>
+        private protected override void BeforeTerminating()
+        {
+            waits?.Abandon();
         }
 
         protected override void StopProcessing()

@@ -18,7 +18,7 @@ namespace CloudPartner.Infrastructure
     {
         private readonly CpOperationCmdlet cmdlet;
         private readonly WaitOptions options;
-        private readonly CancellationToken stopping;
+        private readonly CancellationTokenSource stopping;
         private readonly PipelineQueue queue;
         private readonly List<OperationInfo> unfinished = new List<OperationInfo>();
         private readonly object gate = new object();
@@ -30,7 +30,9 @@ namespace CloudPartner.Infrastructure
         {
             this.cmdlet = cmdlet;
             this.options = options;
-            this.stopping = stopping;
+
+            // Ends on Ctrl+C (the cmdlet's token) or when the command abandons its waits.
+            this.stopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             queue = new PipelineQueue(cmdlet.WriteVerbose, cmdlet.WriteDebug, cmdlet.WriteWarning, redactor);
         }
 
@@ -48,7 +50,7 @@ namespace CloudPartner.Infrastructure
             {
                 try
                 {
-                    var result = await waiter.WaitAsync(operation, options, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping).ConfigureAwait(false);
+                    var result = await waiter.WaitAsync(operation, options, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping.Token).ConfigureAwait(false);
                     queue.Post(() => Report(activityId, operation, result));
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -93,6 +95,27 @@ namespace CloudPartner.Infrastructure
         }
 
         public void Drain() => queue.Drain();
+
+        /// <summary>
+        /// The command ends with a terminating error before its waits ended: writes what has finished, then, for each
+        /// operation still running, a warning with the command that resumes waiting; the waits are stopped.
+        /// </summary>
+        public void Abandon()
+        {
+            queue.Drain();
+            stopping.Cancel();
+            List<OperationInfo> left;
+            lock (gate)
+            {
+                left = new List<OperationInfo>(unfinished);
+                unfinished.Clear();
+            }
+
+            foreach (var operation in left)
+            {
+                cmdlet.WriteWarning(queue.Redactor.Redact(ResumeMessage(operation)));
+            }
+        }
 
         /// <summary>Blocks until every wait has ended, writing as they do. On Ctrl+C, says how to resume.</summary>
         public void Finish()
@@ -175,7 +198,7 @@ namespace CloudPartner.Infrastructure
 
             foreach (var operation in left)
             {
-                var message = $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+                var message = ResumeMessage(operation);
                 try
                 {
                     cmdlet.Host.UI.WriteWarningLine(message);
@@ -185,6 +208,11 @@ namespace CloudPartner.Infrastructure
                     // No host to write to (a hosted runspace being stopped); nothing else can show it.
                 }
             }
+        }
+
+        private static string ResumeMessage(OperationInfo operation)
+        {
+            return $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
         }
 
         private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

@@ -19,9 +19,10 @@ namespace CloudPartner.Testing
         /// <paramref name="tokenLifetime"/>, and is replaced before it expires (an emulator started with
         /// --token-lifetime refuses it afterwards). The session becomes the default and is returned. Until MSAL flows
         /// exist, this is how a test exercises renewal; afterwards the same test can use Connect-CpAccount -ClientSecret
-        /// against the emulator's token endpoint instead.
+        /// against the emulator's token endpoint instead. <paramref name="requestTimeout"/> (default 100 s) lets hostile
+        /// response tests prove that no call outlives it.
         /// </summary>
-        public static CpSession ConnectRenewable(Uri endpoint, string publisherId, TimeSpan tokenLifetime, int maxRetries = 4)
+        public static CpSession ConnectRenewable(Uri endpoint, string publisherId, TimeSpan tokenLifetime, int maxRetries = 4, TimeSpan? requestTimeout = null)
         {
             var checkedEndpoint = EndpointPolicy.ValidateEndpoint(endpoint);
             if (!EndpointPolicy.IsLoopback(checkedEndpoint))
@@ -30,6 +31,11 @@ namespace CloudPartner.Testing
             }
 
             var settings = new ConnectionSettings { Endpoint = checkedEndpoint, PublisherId = publisherId, MaxRetries = maxRetries };
+            if (requestTimeout.HasValue)
+            {
+                settings.RequestTimeout = requestTimeout.Value;
+            }
+
             var connection = new ApiConnection(settings, new LoopbackTestTokenProvider(tokenLifetime));
             var session = new CpSession(new PartnerApi(connection), CpAuthFlow.AccessToken);
             SessionRegistry.Replace(session);
