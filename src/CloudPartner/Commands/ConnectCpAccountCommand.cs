@@ -5,6 +5,7 @@ using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands
@@ -49,6 +50,8 @@ namespace CloudPartner.Commands
 
         protected override void EndProcessing()
         {
+            // Knows the token from the start, so that no error of this command can show it (a session does the same).
+            var known = new Redactor();
             try
             {
                 var settings = new ConnectionSettings
@@ -63,6 +66,7 @@ namespace CloudPartner.Commands
                 };
 
                 var token = Secrets.ToPlainText(AccessToken);
+                known.AddSecret(token);
                 if (string.IsNullOrWhiteSpace(token))
                 {
                     throw new CpException(CpErrorKind.InvalidArgument, "-AccessToken is empty.");
@@ -77,7 +81,7 @@ namespace CloudPartner.Commands
             }
             catch (CpException e)
             {
-                ThrowTerminatingError(ErrorRecords.From(e, Endpoint));
+                ThrowTerminatingError(ErrorRecords.From(e, Endpoint, known));
             }
         }
     }

@@ -27,6 +27,9 @@ namespace CloudPartner.Infrastructure
         /// <summary>The redactor of the session this command works with (known secrets and secret shapes).</summary>
         private protected Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? new Redactor();
 
+        /// <summary>Writes a verbose line of the command's own, through the session's redactor like every engine message.</summary>
+        private protected void Verbose(string message) => WriteVerbose(Redactor.Redact(message));
+
         /// <summary>The explicit -Session, else the default session, else a terminating CpNotConnected error.</summary>
         protected CpSession RequireSession()
         {

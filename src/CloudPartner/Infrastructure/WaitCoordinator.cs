@@ -63,7 +63,7 @@ namespace CloudPartner.Infrastructure
                     {
                         Forget(operation);
                         WriteProgress(activityId, operation, completed: true);
-                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation), queue.Redactor));
+                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation, queue.Redactor), queue.Redactor));
                     });
                 }
                 catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
@@ -74,7 +74,7 @@ namespace CloudPartner.Infrastructure
                     {
                         Forget(operation);
                         WriteProgress(activityId, operation, completed: true);
-                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation), $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation", queue.Redactor));
+                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation, queue.Redactor), $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation", queue.Redactor));
                     });
                 }
                 finally
@@ -156,7 +156,7 @@ namespace CloudPartner.Infrastructure
         {
             Forget(started);
             WriteProgress(activityId, result.Operation, completed: true);
-            var operation = new CpOperation(result.Operation);
+            var operation = new CpOperation(result.Operation, queue.Redactor);
             cmdlet.WriteObject(operation);
             if (result.Outcome != WaitOutcome.Completed)
             {
@@ -182,7 +182,7 @@ namespace CloudPartner.Infrastructure
             var record = new ProgressRecord(activityId, queue.Redactor.Redact(activity), queue.Redactor.Redact(status))
             {
                 PercentComplete = Math.Max(0, Math.Min(100, operation.PercentComplete)),
-                CurrentOperation = operation.Location?.ToString(),
+                CurrentOperation = operation.Location is null ? null : queue.Redactor.Redact(operation.Location.ToString()),
                 RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             cmdlet.WriteProgress(record);
@@ -198,7 +198,7 @@ namespace CloudPartner.Infrastructure
 
             foreach (var operation in left)
             {
-                var message = ResumeMessage(operation);
+                var message = queue.Redactor.Redact(ResumeMessage(operation));
                 try
                 {
                     cmdlet.Host.UI.WriteWarningLine(message);
