@@ -87,8 +87,19 @@ try {
     }
 
     # Cold: the module imported and connected. Warm: after the lanes' runspaces were created once, each importing the
-    # module and making a call; what the soak adds beyond that is what it keeps.
+    # module and making a call; what the soak adds beyond that is what it keeps. A sampler reads the working set every
+    # 2 s during the run, to tell a plateau from growth that goes on with the work.
     Get-CpPublisher -ErrorAction SilentlyContinue | Out-Null
+    $sampler = Start-ThreadJob -ArgumentList $PID -ScriptBlock {
+        param($id)
+        $process = Get-Process -Id $id
+        $start = [datetime]::UtcNow
+        while ($true) {
+            $process.Refresh()
+            [pscustomobject]@{ Seconds = [math]::Round(([datetime]::UtcNow - $start).TotalSeconds); WorkingSetMB = [math]::Round($process.WorkingSet64 / 1MB, 1) }
+            Start-Sleep -Seconds 2
+        }
+    }
     $memoryCold = Measure-Memory
     1..$Lanes | ForEach-Object -ThrottleLimit $Lanes -Parallel {
         Import-Module $using:ModulePath
@@ -139,6 +150,8 @@ try {
     $wall = $watch.Elapsed
 
     $statistics = [CloudPartner.Testing.CpTestAid]::GetStatistics($session)
+    $samples = @($sampler | Stop-Job -PassThru | Receive-Job | Where-Object Seconds -GE 0)
+    $sampler | Remove-Job -Force
     $memoryAfter = Measure-Memory
 }
 finally {
@@ -152,6 +165,7 @@ finally {
 }
 
 if (-not (Get-Variable laneResults -ErrorAction SilentlyContinue)) { $laneResults = @() }
+if (-not (Get-Variable samples -ErrorAction SilentlyContinue)) { $samples = @() }
 $published = @($laneResults | ForEach-Object { $_.Published })
 $live = @($laneResults | ForEach-Object { $_.Live })
 $errorRecords = @($laneResults | ForEach-Object { $_.Errors })
@@ -169,6 +183,7 @@ $offersWithErrors = @($errorRecords | ForEach-Object { $_.OfferId } | Where-Obje
 $offersWithOperations = @($operations | ForEach-Object { $_.offerId } | Sort-Object -Unique)
 $lostOffers = @($ids | Where-Object { $_ -notin $offersWithOperations -and $_ -notin $offersWithErrors })
 $liveOnService = @($operations | Where-Object { $_.submissionType -eq 'golive' -and $_.status -in 'succeeded', 'complete', 'completed' })
+$sampledSeconds = if ($samples) { ($samples | Measure-Object Seconds -Maximum).Maximum } else { 0 }
 $faultCounts = [ordered]@{}
 foreach ($group in $requests | Where-Object { $_.fault } | Group-Object fault | Sort-Object Name) { $faultCounts[$group.Name] = $group.Count }
 
@@ -188,6 +203,7 @@ $result = [pscustomobject]@{
     Lost = $lostOperations.Count + $lostOffers.Count
     LostDetail = @($lostOperations | ForEach-Object { "$($_.offerId) $($_.submissionType) $($_.id)" }) + @($lostOffers | ForEach-Object { "$_ (no operation, no error)" })
     Warnings = $warnings.Count
+    WarningMessages = @($warnings | Select-Object -First 10)
     RequestsSent = $statistics.Requests
     Retries = $statistics.Retries
     RequestsSeenByEmulator = $requests.Count
@@ -200,10 +216,16 @@ $result = [pscustomobject]@{
     MemoryAfterMB = [math]::Round($memoryAfter.WorkingSet / 1MB, 1)
     MemoryGrowthMB = [math]::Round(($memoryAfter.WorkingSet - $memoryBefore.WorkingSet) / 1MB, 1)
     MemoryGrowthFromColdMB = [math]::Round(($memoryAfter.WorkingSet - $memoryCold.WorkingSet) / 1MB, 1)
+    ManagedColdMB = [math]::Round($memoryCold.Managed / 1MB, 1)
     ManagedBeforeMB = [math]::Round($memoryBefore.Managed / 1MB, 1)
     ManagedAfterMB = [math]::Round($memoryAfter.Managed / 1MB, 1)
+    PrivateColdMB = [math]::Round($memoryCold.Private / 1MB, 1)
     PrivateBeforeMB = [math]::Round($memoryBefore.Private / 1MB, 1)
     PrivateAfterMB = [math]::Round($memoryAfter.Private / 1MB, 1)
+    # The highest working set in the first and in the second half of the run: a leak keeps climbing, a plateau does not.
+    MemoryPeakFirstHalfMB = ($samples | Where-Object Seconds -LE ($sampledSeconds / 2) | Measure-Object WorkingSetMB -Maximum).Maximum
+    MemoryPeakSecondHalfMB = ($samples | Where-Object Seconds -GT ($sampledSeconds / 2) | Measure-Object WorkingSetMB -Maximum).Maximum
+    MemorySamples = @($samples | ForEach-Object { "$($_.Seconds)s=$($_.WorkingSetMB)" }) -join ' '
     PowerShell = $PSVersionTable.PSVersion.ToString()
     Processors = [Environment]::ProcessorCount
 }

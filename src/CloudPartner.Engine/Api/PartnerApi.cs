@@ -288,13 +288,13 @@ namespace CloudPartner.Engine.Api
                 {
                     return await lookUp().ConfigureAwait(false);
                 }
-                catch (CpException e) when (IsTransient(e) && tries <= Connection.Settings.MaxRetries)
+                catch (CpException e) when (e.IsTransient && tries <= Connection.Settings.MaxRetries)
                 {
                     var wait = Connection.RetryPolicy.DelayFor(tries, null, Connection.Clock());
                     observer.Verbose($"Checking whether {what} took effect failed ({e.Message}); checking again in {wait.TotalSeconds:0.##} s.");
                     await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                 }
-                catch (CpException e) when (IsTransient(e))
+                catch (CpException e) when (e.IsTransient)
                 {
                     throw new CpException(
                         e.Kind,
@@ -309,11 +309,6 @@ namespace CloudPartner.Engine.Api
                     };
                 }
             }
-        }
-
-        private static bool IsTransient(CpException e)
-        {
-            return e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse;
         }
 
         private async Task<OperationInfo> OperationFromResponseAsync(string publisherId, string offerId, OperationKind kind, ApiResponse response, DateTimeOffset started, IRequestObserver observer, CancellationToken cancellationToken)

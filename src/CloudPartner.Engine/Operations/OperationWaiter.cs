@@ -128,7 +128,7 @@ namespace CloudPartner.Engine.Operations
                     current = await api.GetOperationAsync(current.Location!, observer, cancellationToken).ConfigureAwait(false);
                     failures = 0;
                 }
-                catch (CpException e) when (IsTransient(e))
+                catch (CpException e) when (e.IsTransient)
                 {
                     failures++;
                     observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
@@ -140,11 +140,6 @@ namespace CloudPartner.Engine.Operations
                     throw;
                 }
             }
-        }
-
-        private static bool IsTransient(CpException e)
-        {
-            return e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse;
         }
 
         private static WaitOutcome Outcome(OperationInfo operation)

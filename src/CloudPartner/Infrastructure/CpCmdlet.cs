@@ -25,7 +25,7 @@ namespace CloudPartner.Infrastructure
         protected CancellationToken StoppingToken => stopping.Token;
 
         /// <summary>The redactor of the session this command works with (known secrets and secret shapes).</summary>
-        private protected Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? new Redactor();
+        private protected Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? ErrorRecords.ShapesOnly;
 
         /// <summary>Writes a verbose line of the command's own, through the session's redactor like every engine message.</summary>
         private protected void Verbose(string message) => WriteVerbose(Redactor.Redact(message));

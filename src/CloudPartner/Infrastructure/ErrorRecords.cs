@@ -8,7 +8,7 @@ namespace CloudPartner.Infrastructure
     internal static class ErrorRecords
     {
         /// <summary>Redacts by shape only (bearer values, JWTs, secret form fields), where no session is known yet.</summary>
-        private static readonly Redactor ShapesOnly = new Redactor();
+        internal static readonly Redactor ShapesOnly = new Redactor();
 
         /// <summary>
         /// The error record for <paramref name="exception"/>. Its message, advice and a text target (a -Path, an id as
