@@ -184,6 +184,9 @@ $offersWithOperations = @($operations | ForEach-Object { $_.offerId } | Sort-Obj
 $lostOffers = @($ids | Where-Object { $_ -notin $offersWithOperations -and $_ -notin $offersWithErrors })
 $liveOnService = @($operations | Where-Object { $_.submissionType -eq 'golive' -and $_.status -in 'succeeded', 'complete', 'completed' })
 $sampledSeconds = if ($samples) { ($samples | Measure-Object Seconds -Maximum).Maximum } else { 0 }
+# The traps for duplicates: writes (POST, PUT) the service acted on but answered with an error (the after-phase 5xx
+# answers 503), and writes whose connection was dropped (half of them after the service acted).
+$writes = @($requests | Where-Object { $_.method -in 'POST', 'PUT' })
 $faultCounts = [ordered]@{}
 foreach ($group in $requests | Where-Object { $_.fault } | Group-Object fault | Sort-Object Name) { $faultCounts[$group.Name] = $group.Count }
 
@@ -208,6 +211,8 @@ $result = [pscustomobject]@{
     Retries = $statistics.Retries
     RequestsSeenByEmulator = $requests.Count
     FaultsInjected = $faultCounts
+    WritesActedOnButAnsweredWithError = @($writes | Where-Object status -EQ 503).Count
+    WritesDropped = @($writes | Where-Object fault -EQ 'drop').Count
     Unauthorized401 = @($requests | Where-Object status -EQ 401).Count
     TokenAcquisitions = $statistics.TokenAcquisitions
     DistinctTokensSeen = @($requests | ForEach-Object { $_.headers.Authorization } | Sort-Object -Unique).Count
