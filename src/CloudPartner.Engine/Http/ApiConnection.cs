@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
@@ -23,7 +24,7 @@ namespace CloudPartner.Engine.Http
         private static readonly MediaTypeWithQualityHeaderValue Json = new MediaTypeWithQualityHeaderValue("application/json");
 
         /// <summary>A URL scheme (javascript:, data:, file:…) where a path was expected.</summary>
-        private static readonly System.Text.RegularExpressions.Regex SchemePrefix = new System.Text.RegularExpressions.Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private static readonly Regex SchemePrefix = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:", RegexOptions.CultureInvariant);
 
         private readonly HttpClient http;
         private readonly RetryPolicy retryPolicy;
