@@ -7,12 +7,12 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>
-    /// The session's current token: renewed before it expires (5-minute margin, or half the token's lifetime when it was
-    /// issued for less than ten minutes) and after a 401, with one acquisition at a time however many threads ask.
-    /// Every token it sees is registered with the redactor.
+    /// The session's current token: renewed before it expires and after a 401, with one acquisition at a time
+    /// however many threads ask. Every token it sees is registered with the redactor.
     /// </summary>
     public sealed class TokenSource
     {
+        /// <summary>How long before expiry a renewable token is renewed, for tokens that live long enough (an hour or so).</summary>
         public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
 
         private readonly ITokenProvider provider;
@@ -27,6 +27,13 @@ namespace CloudPartner.Engine.Auth
             this.provider = provider ?? throw new ArgumentNullException(nameof(provider));
             this.redactor = redactor ?? throw new ArgumentNullException(nameof(redactor));
             this.now = now ?? (() => DateTimeOffset.UtcNow);
+            if (provider is IKnownSecrets known)
+            {
+                foreach (var secret in known.KnownSecrets)
+                {
+                    redactor.AddSecret(secret);
+                }
+            }
         }
 
         public ITokenProvider Provider => provider;
@@ -35,6 +42,16 @@ namespace CloudPartner.Engine.Auth
         public int Acquisitions => Volatile.Read(ref acquisitions);
 
         public DateTimeOffset? ExpiresOn => current?.Token.ExpiresOn;
+
+        /// <summary>
+        /// The margin for a token that lived <paramref name="lifetime"/> when it was acquired: five minutes, but never more
+        /// than a quarter of its life, so a short-lived token is renewed once per window instead of on every request.
+        /// </summary>
+        public static TimeSpan MarginFor(TimeSpan lifetime)
+        {
+            var quarter = TimeSpan.FromTicks(Math.Max(0, lifetime.Ticks / 4));
+            return quarter < RenewalMargin ? quarter : RenewalMargin;
+        }
 
         public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
         {
@@ -61,25 +78,7 @@ namespace CloudPartner.Engine.Auth
             return await AcquireAsync(stale: rejected, forceRefresh: true, cancellationToken).ConfigureAwait(false);
         }
 
-        private bool IsFresh(Held held)
-        {
-            var expires = held.Token.ExpiresOn;
-            if (!expires.HasValue)
-            {
-                return true;
-            }
-
-            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early — five
-            // minutes before, or at half its lifetime when it was issued for less than ten minutes.
-            var margin = TimeSpan.Zero;
-            if (provider.CanRenew)
-            {
-                var halfLife = TimeSpan.FromTicks(Math.Max(0, (expires.Value - held.AcquiredAt).Ticks / 2));
-                margin = halfLife < RenewalMargin ? halfLife : RenewalMargin;
-            }
-
-            return expires.Value - margin > now();
-        }
+        private bool IsFresh(Held held) => !held.RenewAt.HasValue || held.RenewAt.Value > now();
 
         private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, CancellationToken cancellationToken)
         {
@@ -104,7 +103,7 @@ namespace CloudPartner.Engine.Auth
                 var acquiredAt = now();
                 var token = await provider.AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
                 redactor.AddSecret(token.Token);
-                current = new Held(token, acquiredAt);
+                current = new Held(token, RenewAtFor(token, acquiredAt));
                 return token;
             }
             finally
@@ -113,18 +112,30 @@ namespace CloudPartner.Engine.Auth
             }
         }
 
-        /// <summary>The current token and when it was asked for (its lifetime decides how early it is renewed).</summary>
+        private DateTimeOffset? RenewAtFor(AccessToken token, DateTimeOffset acquiredAt)
+        {
+            if (!token.ExpiresOn.HasValue)
+            {
+                return null;
+            }
+
+            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early.
+            var expires = token.ExpiresOn.Value;
+            return provider.CanRenew ? expires - MarginFor(expires - acquiredAt) : expires;
+        }
+
+        /// <summary>A token with the time from which it is no longer handed out.</summary>
         private sealed class Held
         {
-            public Held(AccessToken token, DateTimeOffset acquiredAt)
+            public Held(AccessToken token, DateTimeOffset? renewAt)
             {
                 Token = token;
-                AcquiredAt = acquiredAt;
+                RenewAt = renewAt;
             }
 
             public AccessToken Token { get; }
 
-            public DateTimeOffset AcquiredAt { get; }
+            public DateTimeOffset? RenewAt { get; }
         }
     }
 }

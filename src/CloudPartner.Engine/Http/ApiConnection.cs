@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
@@ -22,11 +23,15 @@ namespace CloudPartner.Engine.Http
     {
         private static readonly MediaTypeWithQualityHeaderValue Json = new MediaTypeWithQualityHeaderValue("application/json");
 
+        /// <summary>A URL scheme (javascript:, data:, file:…) where a path was expected.</summary>
+        private static readonly Regex SchemePrefix = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:", RegexOptions.CultureInvariant);
+
         private readonly HttpClient http;
         private readonly RetryPolicy retryPolicy;
         private readonly Func<TimeSpan, CancellationToken, Task> delay;
         private long requestCount;
         private long retryCount;
+        private int disposed;
 
         public ApiConnection(
             ConnectionSettings settings,
@@ -75,10 +80,20 @@ namespace CloudPartner.Engine.Http
 
         public long RetryCount => Interlocked.Read(ref retryCount);
 
+        /// <summary>True once the session was disconnected: no request is sent any more.</summary>
+        public bool IsDisconnected => Volatile.Read(ref disposed) != 0;
+
         /// <summary>Turns a path or URL into the absolute request URL, refusing any other host.</summary>
         public Uri ResolveUrl(string pathOrUrl)
         {
-            var text = (pathOrUrl ?? string.Empty).Trim();
+            // Control characters are refused before trimming: "/api/x\n" is not quietly turned into a path.
+            var raw = pathOrUrl ?? string.Empty;
+            if (Ids.HasControlCharacters(raw))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(raw)}' contains control characters; it is not a path on the endpoint.");
+            }
+
+            var text = raw.Trim();
             if (text.Length == 0)
             {
                 throw new CpException(CpErrorKind.InvalidArgument, "-Path is empty.");
@@ -87,22 +102,30 @@ namespace CloudPartner.Engine.Http
             Uri target;
             if (Uri.TryCreate(text, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
             {
-                if (!EndpointPolicy.IsSameOrigin(Settings.Endpoint, absolute))
-                {
-                    throw new CpException(
-                        CpErrorKind.UntrustedLocation,
-                        $"Refusing to send the session's token to {absolute.GetLeftPart(UriPartial.Authority)}: it is not the session's endpoint {Settings.Endpoint.GetLeftPart(UriPartial.Authority)}.");
-                }
-
                 target = absolute;
             }
-            else if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf("://", StringComparison.Ordinal) >= 0 || HasControlCharacters(text))
+            else if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf("://", StringComparison.Ordinal) >= 0 || SchemePrefix.IsMatch(text))
             {
                 throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a path on the endpoint.");
             }
             else
             {
-                target = new Uri(Settings.Endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
+                try
+                {
+                    target = new Uri(Settings.Endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
+                }
+                catch (UriFormatException e)
+                {
+                    throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a valid path: {e.Message}");
+                }
+            }
+
+            // Checked on the final URL whatever the input's form, so no path can resolve to another host.
+            if (!EndpointPolicy.IsSameOrigin(Settings.Endpoint, target))
+            {
+                throw new CpException(
+                    CpErrorKind.UntrustedLocation,
+                    $"Refusing to send the session's token to {target.GetLeftPart(UriPartial.Authority)}: it is not the session's endpoint {Settings.Endpoint.GetLeftPart(UriPartial.Authority)}.");
             }
 
             if (target.Query.IndexOf("api-version=", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -118,6 +141,7 @@ namespace CloudPartner.Engine.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             observer ??= NullRequestObserver.Instance;
+            ThrowIfDisconnected();
             if (!(observer is NullRequestObserver))
             {
                 // Token renewals below (and the identity provider's log) report to this request's observer.
@@ -141,16 +165,22 @@ namespace CloudPartner.Engine.Http
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                ThrowIfDisconnected();
                 var token = await Tokens.GetAsync(cancellationToken).ConfigureAwait(false);
                 Attempt attempt;
                 try
                 {
                     Interlocked.Increment(ref requestCount);
-                    attempt = await SendOnceAsync(request, url, token, cancellationToken).ConfigureAwait(false);
+                    attempt = await SendOnceAsync(request, url, shownUrl, token, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CpException)
                 {
                     throw;
+                }
+                catch (Exception e) when (IsDisconnected && !cancellationToken.IsCancellationRequested)
+                {
+                    // Disconnect-CpAccount disposed the client under this call (another runspace, or Ctrl+C races).
+                    throw Disconnected(e);
                 }
                 catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
                 {
@@ -199,14 +229,14 @@ namespace CloudPartner.Engine.Http
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, attempt.Response, Clock());
-                        observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {attempt.Response.ReasonPhrase}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {Reason(attempt.Response)}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
                         await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
                     var body = attempt.Body;
-                    observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {attempt.Response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
+                    observer.Verbose($"{request.Method} {shownUrl} → {(int)status} {Reason(attempt.Response)} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
                     if (body.Length > 0)
                     {
                         observer.Debug($"{request.Method} {shownUrl} response body: {Redactor.Redact(body)}");
@@ -219,7 +249,7 @@ namespace CloudPartner.Engine.Http
 
                     if ((int)status >= 400)
                     {
-                        var error = ErrorMapper.FromResponse(status, attempt.Response.ReasonPhrase, body, request.Method.Method, shownUrl, Redactor, retries);
+                        var error = ErrorMapper.FromResponse(status, Reason(attempt.Response), body, request.Method.Method, shownUrl, Redactor, retries);
                         if (status == HttpStatusCode.Unauthorized && !Tokens.Provider.CanRenew)
                         {
                             error.RecommendedAction = "The token given to Connect-CpAccount was refused (expired or not valid for this publisher). Run Connect-CpAccount again with a fresh token.";
@@ -255,11 +285,14 @@ namespace CloudPartner.Engine.Http
         /// <summary>Closes the connection and forgets the provider's tokens and credentials.</summary>
         public void Dispose()
         {
-            http.Dispose();
-            (Tokens.Provider as IDisposable)?.Dispose();
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                http.Dispose();
+                (Tokens.Provider as IDisposable)?.Dispose();
+            }
         }
 
-        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, CancellationToken cancellationToken)
+        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, string shownUrl, AccessToken token, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Settings.RequestTimeout);
@@ -269,6 +302,7 @@ namespace CloudPartner.Engine.Http
             message.Headers.TryAddWithoutValidation("User-Agent", Settings.UserAgent);
             foreach (var header in request.Headers)
             {
+                // Checked by ApiRequest.SetHeader: a token name and printable ASCII only.
                 message.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
@@ -285,7 +319,7 @@ namespace CloudPartner.Engine.Http
             var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             try
             {
-                var body = await ReadBodyAsync(response, request, url, timeout.Token).ConfigureAwait(false);
+                var body = await ReadBodyAsync(response, request, shownUrl, timeout.Token, cancellationToken).ConfigureAwait(false);
                 return new Attempt(response, body);
             }
             catch
@@ -295,46 +329,84 @@ namespace CloudPartner.Engine.Http
             }
         }
 
-        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the body within the attempt's time and size limits. The server has answered by now, so a body that
+        /// is too large or never ends is an invalid response (not retried); a connection lost mid-body is a network failure.
+        /// </summary>
+        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, string shownUrl, CancellationToken attemptToken, CancellationToken userToken)
         {
             var limit = Settings.MaxResponseBytes;
             if (response.Content.Headers.ContentLength > limit)
             {
-                throw TooLarge(request, url, response.Content.Headers.ContentLength.Value);
+                throw BodyRefused(request, shownUrl, response, $"announced a body of {response.Content.Headers.ContentLength.Value} bytes, more than the {limit / (1024 * 1024)} MB an answer may have");
             }
 
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var buffer = new MemoryStream();
             var chunk = new byte[81920];
-            while (true)
+            try
             {
-                var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                while (true)
                 {
-                    break;
-                }
+                    var read = await stream.ReadAsync(chunk, 0, chunk.Length, attemptToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                if (buffer.Length + read > limit)
-                {
-                    throw TooLarge(request, url, buffer.Length + read);
-                }
+                    if (buffer.Length + read > limit)
+                    {
+                        throw BodyRefused(request, shownUrl, response, $"sent more than the {limit / (1024 * 1024)} MB an answer may have ({buffer.Length + read} bytes read)");
+                    }
 
-                buffer.Write(chunk, 0, read);
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            catch (OperationCanceledException e) when (!userToken.IsCancellationRequested)
+            {
+                throw BodyRefused(request, shownUrl, response, $"its body did not end within {Settings.RequestTimeout.TotalSeconds:0.#} s ({buffer.Length} bytes read)", e);
             }
 
             return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
 
-        private CpException TooLarge(ApiRequest request, Uri url, long size)
+        private CpException BodyRefused(ApiRequest request, string shownUrl, HttpResponseMessage response, string what, Exception? inner = null)
         {
+            var status = (int)response.StatusCode;
             return new CpException(
                 CpErrorKind.InvalidResponse,
-                $"{request.Method} {Redactor.Redact(url.ToString())} answered with more than {Settings.MaxResponseBytes / (1024 * 1024)} MB ({size} bytes read); the response was refused.")
+                $"{request.Method} {shownUrl} answered {status} {Reason(response)}, but {what}; the response was refused.",
+                request.IsIdempotent ? null : "The request may have been acted on: check Get-CpOperation (or Get-CpOffer) before repeating it.",
+                inner)
             {
+                StatusCode = response.StatusCode,
                 HttpMethod = request.Method.Method,
-                RequestUri = Redactor.Redact(url.ToString()),
+                RequestUri = shownUrl,
+
+                // The server received the request; only a 4xx proves it did not act on it.
+                OutcomeUnknown = !request.IsIdempotent && !(status >= 400 && status < 500),
             };
         }
+
+        private CpException Disconnected(Exception? inner)
+        {
+            return new CpException(
+                CpErrorKind.NotConnected,
+                "This session was disconnected with Disconnect-CpAccount; no request is sent through it any more.",
+                "Run Connect-CpAccount again and use the session it returns.",
+                inner);
+        }
+
+        private void ThrowIfDisconnected()
+        {
+            if (IsDisconnected)
+            {
+                throw Disconnected(null);
+            }
+        }
+
+        /// <summary>The reason phrase, as the server sent it but redacted and printable (it is shown in messages).</summary>
+        private string Reason(HttpResponseMessage response) => Redactor.Redact(Ids.Printable(response.ReasonPhrase ?? string.Empty));
 
         private CpException Redirect(ApiRequest request, string shownUrl, HttpResponseMessage response)
         {
@@ -409,18 +481,6 @@ namespace CloudPartner.Engine.Http
 
         private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
-        private static bool HasControlCharacters(string text)
-        {
-            foreach (var c in text)
-            {
-                if (char.IsControl(c))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private readonly struct Attempt
         {

@@ -44,10 +44,15 @@ namespace CloudPartner.Engine.Json
                 throw new CpException(kind, $"{what} is empty where JSON was expected.");
             }
 
+            if (text.TrimStart().StartsWith("<", StringComparison.Ordinal))
+            {
+                throw new CpException(kind, $"{what} is an HTML or XML page, not JSON (a proxy or gateway may have answered instead of the service).");
+            }
+
             try
             {
                 var node = JsonNode.Parse(text, nodeOptions: null, documentOptions: ReadOptions);
-                CheckDuplicateKeys(node, "$");
+                Validate(node, "$");
                 return node;
             }
             catch (JsonException e)
@@ -80,9 +85,13 @@ namespace CloudPartner.Engine.Json
             return node.ToJsonString(indented ? IndentedOptions : WriteOptions);
         }
 
-        private static void CheckDuplicateKeys(JsonNode? node, string path)
+        /// <summary>
+        /// Walks the whole tree once, so that everything a reader may later ask of it is known to work: JsonObject
+        /// reports duplicate keys lazily, and System.Text.Json refuses to decode a string or key holding a lone UTF-16
+        /// surrogate ("\ud800") only when it is read. Both surface here, at parse time, as a JsonException.
+        /// </summary>
+        private static void Validate(JsonNode? node, string path)
         {
-            // JsonObject reports duplicate keys lazily; walking the tree surfaces them here, at parse time.
             switch (node)
             {
                 case JsonObject obj:
@@ -90,24 +99,41 @@ namespace CloudPartner.Engine.Json
                     {
                         foreach (var property in obj)
                         {
-                            CheckDuplicateKeys(property.Value, path + "." + property.Key);
+                            Validate(property.Value, path + "." + property.Key);
                         }
                     }
                     catch (ArgumentException e)
                     {
-                        throw new JsonException($"Duplicate key in the object at {path}: {e.Message}", e);
+                        throw new JsonException($"Duplicate key in the object at {Shorten(path)}: {e.Message}", e);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new JsonException($"A key of the object at {Shorten(path)} is not valid UTF-16 text: {e.Message}", e);
                     }
 
                     break;
                 case JsonArray array:
                     for (var i = 0; i < array.Count; i++)
                     {
-                        CheckDuplicateKeys(array[i], path + "[" + i + "]");
+                        Validate(array[i], path + "[" + i + "]");
+                    }
+
+                    break;
+                case JsonValue value when value.TryGetValue<JsonElement>(out var element) && element.ValueKind == JsonValueKind.String:
+                    try
+                    {
+                        element.GetString();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new JsonException($"The string at {Shorten(path)} is not valid UTF-16 text: {e.Message}", e);
                     }
 
                     break;
             }
         }
+
+        private static string Shorten(string path) => path.Length > 120 ? path.Substring(0, 60) + "…" + path.Substring(path.Length - 59) : path;
 
         private static string FirstLine(string message)
         {

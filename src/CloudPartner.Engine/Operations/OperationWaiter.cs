@@ -93,14 +93,19 @@ namespace CloudPartner.Engine.Operations
             var polls = 0;
             var failures = 0;
             string? lastStatus = null;
-            if (options.RefreshFirst)
-            {
-                polls++;
-                current = await api.GetOperationAsync(operation.Location, observer, cancellationToken).ConfigureAwait(false);
-            }
-
+            // A possibly stale operation is read again before it is judged; the first read fails over like any poll.
+            var pollNow = options.RefreshFirst;
             while (true)
             {
+                if (pollNow)
+                {
+                    pollNow = false;
+                    if (await PollAsync().ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+                }
+
                 progress?.Invoke(current);
                 var described = Describe(current);
                 if (described != lastStatus)
@@ -133,16 +138,24 @@ namespace CloudPartner.Engine.Operations
                 }
 
                 await connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                await PollAsync().ConfigureAwait(false);
+            }
+
+            // Reads the operation again; false when a transient failure left the last known state in place.
+            async Task<bool> PollAsync()
+            {
                 try
                 {
                     polls++;
                     current = await api.GetOperationAsync(current.Location!, observer, cancellationToken).ConfigureAwait(false);
                     failures = 0;
+                    return true;
                 }
-                catch (CpException e) when (IsTransient(e))
+                catch (CpException e) when (e.IsTransient)
                 {
                     failures++;
                     observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
+                    return false;
                 }
                 catch (CpException e) when (e.Kind == CpErrorKind.Unauthorized)
                 {
@@ -151,11 +164,6 @@ namespace CloudPartner.Engine.Operations
                     throw;
                 }
             }
-        }
-
-        private static bool IsTransient(CpException e)
-        {
-            return e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse;
         }
 
         private static WaitOutcome Outcome(OperationInfo operation)

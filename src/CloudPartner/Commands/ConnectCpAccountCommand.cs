@@ -162,11 +162,18 @@ namespace CloudPartner.Commands
         internal static string DependenciesFolder =>
             Path.Combine(Path.GetDirectoryName(typeof(ConnectCpAccountCommand).Assembly.Location) ?? ".", "Dependencies");
 
+        /// <summary>Knows the token and secrets from the start, so that no message or error of this command can show them.</summary>
+        private readonly Redactor known = new Redactor();
+
+        private protected override Redactor Redactor => known;
+
         protected override void EndProcessing()
         {
             ITokenProvider? provider = null;
             ApiConnection? connection = null;
             CpSession? session = null;
+
+            var redactor = known;
             try
             {
                 var settings = new ConnectionSettings
@@ -179,8 +186,7 @@ namespace CloudPartner.Commands
                     ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                     ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
                 };
-                var redactor = new Redactor();
-                provider = ParameterSetName == AccessTokenSet ? AccessTokenProvider() : SignInProvider(settings, redactor);
+                provider = ParameterSetName == AccessTokenSet ? AccessTokenProvider(redactor) : SignInProvider(settings, redactor);
                 connection = new ApiConnection(settings, provider, redactor: redactor);
 
                 // The token is acquired now, so that bad credentials fail here and not at the first call.
@@ -197,7 +203,7 @@ namespace CloudPartner.Commands
             catch (CpException e)
             {
                 Discard(connection, provider);
-                ThrowTerminatingError(ErrorRecords.From(e, Endpoint));
+                ThrowTerminatingError(ErrorRecords.From(e, Endpoint, redactor));
             }
             catch
             {
@@ -210,9 +216,10 @@ namespace CloudPartner.Commands
             WriteObject(session);
         }
 
-        private ITokenProvider AccessTokenProvider()
+        private ITokenProvider AccessTokenProvider(Redactor redactor)
         {
             var token = Secrets.ToPlainText(AccessToken);
+            redactor.AddSecret(token);
             if (string.IsNullOrWhiteSpace(token))
             {
                 throw new CpException(CpErrorKind.InvalidArgument, "-AccessToken is empty.");

@@ -78,7 +78,7 @@ namespace CloudPartner.Commands
                     var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch: null, queue, cancel));
                     if (stripped.Count > 0)
                     {
-                        WriteVerbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");
+                        Verbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");
                     }
 
                     WriteObject(new CpOffer(offer, publisher, isSummary: false));

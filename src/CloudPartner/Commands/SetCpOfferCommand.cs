@@ -90,7 +90,7 @@ namespace CloudPartner.Commands
                 var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch, queue, cancel));
                 if (stripped.Count > 0)
                 {
-                    WriteVerbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");
+                    Verbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");
                 }
 
                 if (PassThru)

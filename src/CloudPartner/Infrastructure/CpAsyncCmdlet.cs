@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -18,6 +19,9 @@ namespace CloudPartner.Infrastructure
 
         protected CancellationToken StoppingToken => stopping.Token;
 
+        /// <summary>What this command's messages go through before they are written (known secrets and secret shapes).</summary>
+        private protected virtual Redactor Redactor => ErrorRecords.ShapesOnly;
+
         /// <summary>The queue of the work running now (null between runs): callbacks on other threads post to it.</summary>
         private protected PipelineQueue? ActiveQueue => Volatile.Read(ref activeQueue);
 
@@ -27,7 +31,7 @@ namespace CloudPartner.Infrastructure
         /// </summary>
         private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
         {
-            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning);
+            using var queue = new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, Redactor);
             Volatile.Write(ref activeQueue, queue);
             try
             {

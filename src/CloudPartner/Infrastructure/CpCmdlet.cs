@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -10,9 +11,17 @@ namespace CloudPartner.Infrastructure
     /// </summary>
     public abstract class CpCmdlet : CpAsyncCmdlet
     {
+        private CpSession? resolved;
+
         /// <summary>The session to use instead of the default one.</summary>
         [Parameter]
         public CpSession? Session { get; set; }
+
+        /// <summary>The redactor of the session this command works with (known secrets and secret shapes).</summary>
+        private protected override Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? ErrorRecords.ShapesOnly;
+
+        /// <summary>Writes a verbose line of the command's own, through the session's redactor like every engine message.</summary>
+        private protected void Verbose(string message) => WriteVerbose(Redactor.Redact(message));
 
         /// <summary>The explicit -Session, else the default session, else a terminating CpNotConnected error.</summary>
         protected CpSession RequireSession()
@@ -20,7 +29,7 @@ namespace CloudPartner.Infrastructure
             var session = Session ?? SessionRegistry.Default;
             if (session is null)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.NotConnected,
                     "Not connected to the Cloud Partner Portal API.",
                     null,
@@ -29,13 +38,14 @@ namespace CloudPartner.Infrastructure
 
             if (session!.IsDisconnected)
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.NotConnected,
                     "This session was disconnected with Disconnect-CpAccount.",
                     session,
                     "Run Connect-CpAccount again and use the session it returns."));
             }
 
+            resolved = session;
             return session;
         }
 
@@ -45,7 +55,7 @@ namespace CloudPartner.Infrastructure
             var id = string.IsNullOrEmpty(publisherId) ? session.PublisherId : publisherId;
             if (string.IsNullOrEmpty(id))
             {
-                ThrowTerminatingError(ErrorRecords.Create(
+                Terminate(ErrorRecords.Create(
                     CpErrorKind.InvalidArgument,
                     "No publisher id: the session has none and -PublisherId was not given.",
                     null,
@@ -67,14 +77,29 @@ namespace CloudPartner.Infrastructure
             }
             catch (CpException e)
             {
-                var record = ErrorRecords.From(e, target);
+                var record = ErrorRecords.From(e, target, Redactor);
                 if (ErrorRecords.IsTerminating(e.Kind))
                 {
-                    ThrowTerminatingError(record);
+                    Terminate(record);
                 }
 
                 WriteError(record);
             }
+        }
+
+        /// <summary>
+        /// Ends the command with <paramref name="record"/>. Every terminating error goes through here, so that work the
+        /// command still follows (operations it waits for) is accounted for before the pipeline stops.
+        /// </summary>
+        private protected void Terminate(ErrorRecord record)
+        {
+            BeforeTerminating();
+            ThrowTerminatingError(record);
+        }
+
+        /// <summary>Called on the pipeline thread just before a terminating error.</summary>
+        private protected virtual void BeforeTerminating()
+        {
         }
     }
 }

@@ -26,7 +26,7 @@ namespace CloudPartner.Infrastructure
         /// </summary>
         private protected void BeginWait(CpSession session, Engine.Models.OperationInfo operation, bool canceledIsSuccess = false, bool refreshFirst = false)
         {
-            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken);
+            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken, session.Connection.Redactor);
             waits.Add(session, operation, canceledIsSuccess, refreshFirst);
             waits.Drain();
         }
@@ -36,12 +36,12 @@ namespace CloudPartner.Infrastructure
         {
             if (PollingInterval < WaitOptions.MinimumPollingInterval)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, $"-PollingInterval is {PollingInterval}; it must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms (a number is read as seconds: -PollingInterval 60).", PollingInterval));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, $"-PollingInterval is {PollingInterval}; it must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms (a number is read as seconds: -PollingInterval 60).", PollingInterval));
             }
 
             if (Timeout.HasValue && Timeout.Value < TimeSpan.Zero)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
             }
 
             base.BeginProcessing();
@@ -55,5 +55,10 @@ namespace CloudPartner.Infrastructure
             waits?.Finish();
         }
 
+        /// <summary>A terminating error skips EndProcessing: write what finished, and how to resume what did not.</summary>
+        private protected override void BeforeTerminating()
+        {
+            waits?.Abandon();
+        }
     }
 }

@@ -19,6 +19,12 @@ namespace CloudPartner.Infrastructure
     /// </summary>
     public static class PSJson
     {
+        /// <summary>
+        /// The exact text of numbers that neither Int64 nor decimal reproduces (1E+3, -0.0, 1e400). They are shown as a
+        /// double, wrapped in a PSObject this table remembers, and written back as read unless the value was replaced.
+        /// </summary>
+        private static readonly ConditionalWeakTable<PSObject, string> NumberText = new ConditionalWeakTable<PSObject, string>();
+
         public static object? ToPSObject(JsonNode? node)
         {
             switch (node)
@@ -48,14 +54,10 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        /// <summary>
-        /// Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON node) to JSON. When the value
-        /// was made from <paramref name="original"/>, numbers whose value did not change keep their original text
-        /// (1E+3 stays 1E+3, -0.0 stays -0.0), which the PowerShell number types alone cannot remember.
-        /// </summary>
-        public static JsonNode? ToJsonNode(object? value, string parameterName, JsonNode? original = null)
+        /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON node) to JSON.</summary>
+        public static JsonNode? ToJsonNode(object? value, string parameterName)
         {
-            return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0, original);
+            return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0);
         }
 
         private static object? ToScalar(JsonElement element)
@@ -70,7 +72,8 @@ namespace CloudPartner.Infrastructure
                     return false;
                 case JsonValueKind.Number:
                     var text = element.GetRawText();
-                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+                        && integer.ToString(CultureInfo.InvariantCulture) == text)
                     {
                         return integer;
                     }
@@ -81,21 +84,29 @@ namespace CloudPartner.Infrastructure
                         return exact;
                     }
 
-                    return element.GetDouble();
+                    var real = element.TryGetDouble(out var parsed) ? parsed : (text.StartsWith("-", StringComparison.Ordinal) ? double.NegativeInfinity : double.PositiveInfinity);
+                    var shown = PSObject.AsPSObject(real);
+                    NumberText.Add(shown, text);
+                    return shown;
                 default:
                     return null;
             }
         }
 
-        private static JsonNode? Convert(object? value, string parameterName, string path, HashSet<object> ancestors, int depth, JsonNode? original)
+        private static JsonNode? Convert(object? value, string parameterName, string path, HashSet<object> ancestors, int depth)
         {
             if (depth > LosslessJson.MaxDepth)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {path}.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {Shorten(path)}.");
             }
 
             if (value is PSObject wrapped)
             {
+                if (NumberText.TryGetValue(wrapped, out var numberText))
+                {
+                    return JsonNode.Parse(numberText);
+                }
+
                 if (wrapped.BaseObject is PSCustomObject)
                 {
                     return Enter(wrapped, parameterName, path, ancestors, () =>
@@ -105,7 +116,7 @@ namespace CloudPartner.Infrastructure
                         {
                             if (property.MemberType == PSMemberTypes.NoteProperty || property.MemberType == PSMemberTypes.Property)
                             {
-                                obj[property.Name] = Convert(property.Value, parameterName, path + "." + property.Name, ancestors, depth + 1, Child(original, property.Name));
+                                obj[property.Name] = Convert(property.Value, parameterName, path + "." + property.Name, ancestors, depth + 1);
                             }
                         }
 
@@ -135,16 +146,15 @@ namespace CloudPartner.Infrastructure
                 case int _:
                 case uint _:
                 case long _:
-                    var integer = System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                    return KeepText(original, integer) ?? JsonValue.Create(integer);
+                    return JsonValue.Create(System.Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 case ulong u:
-                    return KeepText(original, u) ?? JsonValue.Create(u);
+                    return JsonValue.Create(u);
                 case decimal d:
-                    return KeepText(original, d) ?? JsonValue.Create(d);
+                    return JsonValue.Create(d);
                 case double dbl:
-                    return Finite(dbl, parameterName, path) ? KeepText(original, (decimal?)ToDecimal(dbl), dbl) ?? JsonValue.Create(dbl) : null;
+                    return Finite(dbl, parameterName, path) ? JsonValue.Create(dbl) : null;
                 case float f:
-                    return Finite(f, parameterName, path) ? KeepText(original, (decimal?)ToDecimal(f), f) ?? JsonValue.Create(f) : null;
+                    return Finite(f, parameterName, path) ? JsonValue.Create(f) : null;
                 case System.Numerics.BigInteger big:
                     return JsonNode.Parse(big.ToString(CultureInfo.InvariantCulture));
                 case DateTime date:
@@ -164,7 +174,7 @@ namespace CloudPartner.Infrastructure
                         foreach (DictionaryEntry entry in dictionary)
                         {
                             var key = System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-                            obj[key] = Convert(entry.Value, parameterName, path + "." + key, ancestors, depth + 1, Child(original, key));
+                            obj[key] = Convert(entry.Value, parameterName, path + "." + key, ancestors, depth + 1);
                         }
 
                         return obj;
@@ -174,11 +184,9 @@ namespace CloudPartner.Infrastructure
                     {
                         var array = new JsonArray();
                         var index = 0;
-                        var originalArray = original as JsonArray;
                         foreach (var item in enumerable)
                         {
-                            var originalItem = originalArray != null && index < originalArray.Count ? originalArray[index] : null;
-                            array.Add(Convert(item, parameterName, path + "[" + index + "]", ancestors, depth + 1, originalItem));
+                            array.Add(Convert(item, parameterName, path + "[" + index + "]", ancestors, depth + 1));
                             index++;
                         }
 
@@ -187,53 +195,15 @@ namespace CloudPartner.Infrastructure
                 default:
                     throw new CpException(
                         CpErrorKind.InvalidArgument,
-                        $"-{parameterName} holds a {value.GetType().FullName} at {path}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
+                        $"-{parameterName} holds a {value.GetType().FullName} at {Shorten(path)}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
             }
-        }
-
-        private static JsonNode? Child(JsonNode? original, string key)
-        {
-            return original is JsonObject obj && obj.TryGetPropertyValue(key, out var child) ? child : null;
-        }
-
-        /// <summary>The original number node when it holds the same value as <paramref name="value"/>, else null.</summary>
-        private static JsonNode? KeepText(JsonNode? original, decimal? value, double? asDouble = null)
-        {
-            if (!(original is JsonValue originalValue))
-            {
-                return null;
-            }
-
-            var element = JsonFields.AsElement(originalValue);
-            if (element.ValueKind != JsonValueKind.Number)
-            {
-                return null;
-            }
-
-            var text = element.GetRawText();
-            if (value.HasValue && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var originalDecimal))
-            {
-                return originalDecimal == value.Value ? original.DeepClone() : null;
-            }
-
-            if (asDouble.HasValue && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var originalDouble))
-            {
-                return originalDouble.Equals(asDouble.Value) ? original.DeepClone() : null;
-            }
-
-            return null;
-        }
-
-        private static decimal? ToDecimal(double value)
-        {
-            return value >= (double)decimal.MinValue && value <= (double)decimal.MaxValue ? (decimal?)(decimal)value : null;
         }
 
         private static JsonNode Enter(object container, string parameterName, string path, HashSet<object> ancestors, Func<JsonNode> build)
         {
             if (!ancestors.Add(container))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {path} contains itself.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {Shorten(path)} contains itself.");
             }
 
             try
@@ -246,11 +216,13 @@ namespace CloudPartner.Infrastructure
             }
         }
 
+        private static string Shorten(string path) => path.Length > 120 ? path.Substring(0, 60) + "…" + path.Substring(path.Length - 59) : path;
+
         private static bool Finite(double value, string parameterName, string path)
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {path}, which JSON cannot represent.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {Shorten(path)}, which JSON cannot represent.");
             }
 
             return true;

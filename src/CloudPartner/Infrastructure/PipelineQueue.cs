@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Concurrent;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
     /// <summary>
     /// Carries what background engine work wants written (verbose, debug, warnings, progress, objects) to the
-    /// pipeline thread, which alone may write to PowerShell streams.
+    /// pipeline thread, which alone may write to PowerShell streams. Every message passes the session's redactor on
+    /// its way, whoever wrote it.
     /// </summary>
     internal sealed class PipelineQueue : IRequestObserver, IDisposable
     {
@@ -15,12 +17,15 @@ namespace CloudPartner.Infrastructure
         private readonly Action<string> debug;
         private readonly Action<string> warning;
 
-        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning)
+        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, Redactor redactor)
         {
             this.verbose = verbose;
             this.debug = debug;
             this.warning = warning;
+            Redactor = redactor;
         }
+
+        public Redactor Redactor { get; }
 
         /// <summary>Queues an action for the pipeline thread; ignored once the work has ended.</summary>
         public void Post(Action action)
@@ -35,11 +40,11 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        public void Verbose(string message) => Post(() => verbose(message));
+        public void Verbose(string message) => Post(() => verbose(Redactor.Redact(message)));
 
-        public void Debug(string message) => Post(() => debug(message));
+        public void Debug(string message) => Post(() => debug(Redactor.Redact(message)));
 
-        public void Warning(string message) => Post(() => warning(message));
+        public void Warning(string message) => Post(() => warning(Redactor.Redact(message)));
 
         public void Complete() => actions.CompleteAdding();
 

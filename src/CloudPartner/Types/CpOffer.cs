@@ -77,7 +77,7 @@ namespace CloudPartner
             var document = (JsonObject)Document.DeepClone();
             if (Definition != null || document.ContainsKey("definition"))
             {
-                document["definition"] = PSJson.ToJsonNode(Definition, "Definition", Document["definition"]);
+                document["definition"] = PSJson.ToJsonNode(Definition, "Definition");
             }
 
             return document;
