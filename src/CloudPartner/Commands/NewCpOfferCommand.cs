@@ -48,12 +48,7 @@ namespace CloudPartner.Commands
                 string publisher;
                 if (ParameterSetName == InputObjectSet)
                 {
-                    if (InputObject.IsSummary)
-                    {
-                        throw new CpException(CpErrorKind.InvalidArgument, $"Offer '{InputObject.OfferId}' came from the offers list and holds only a summary.", $"Read it whole with Get-CpOffer -OfferId '{InputObject.OfferId}' first.");
-                    }
-
-                    document = InputObject.ToDocument();
+                    document = OfferInput.FromOffer(InputObject);
                     offerId = string.IsNullOrEmpty(OfferId) ? InputObject.OfferId : OfferId;
                     publisher = string.IsNullOrEmpty(PublisherId) ? InputObject.PublisherId : PublisherId!;
                     document["id"] = offerId;

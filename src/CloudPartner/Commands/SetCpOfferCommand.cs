@@ -60,17 +60,10 @@ namespace CloudPartner.Commands
                 string? eTag = null;
                 if (ParameterSetName == InputObjectSet)
                 {
-                    if (InputObject.IsSummary)
-                    {
-                        throw new CpException(
-                            CpErrorKind.InvalidArgument,
-                            $"Offer '{InputObject.OfferId}' came from the offers list, which holds only a summary of its definition; writing it back would erase the rest.",
-                            $"Read the whole offer first: Get-CpOffer -OfferId '{InputObject.OfferId}'.");
-                    }
 
                     publisher = InputObject.PublisherId;
                     offerId = InputObject.OfferId;
-                    document = InputObject.ToDocument();
+                    document = OfferInput.FromOffer(InputObject);
                     eTag = InputObject.ETag;
                 }
                 else

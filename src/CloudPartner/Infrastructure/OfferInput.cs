@@ -14,6 +14,20 @@ namespace CloudPartner.Infrastructure
     {
         public const long MaxFileBytes = 32L * 1024 * 1024;
 
+        /// <summary>The document of an offer read whole; a summary from the offers list would erase the definition it lacks.</summary>
+        public static JsonObject FromOffer(CpOffer offer)
+        {
+            if (offer.IsSummary)
+            {
+                throw new CpException(
+                    CpErrorKind.InvalidArgument,
+                    $"Offer '{offer.OfferId}' came from the offers list, which holds only a summary of its definition; writing it would erase the rest.",
+                    $"Read the whole offer first: Get-CpOffer -OfferId '{offer.OfferId}'.");
+            }
+
+            return offer.ToDocument();
+        }
+
         public static JsonObject FromDefinition(object definition)
         {
             var value = definition is PSObject wrapped && wrapped.BaseObject is string ? wrapped.BaseObject : definition;
