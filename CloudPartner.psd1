@@ -1,4 +1,4 @@
-# Source manifest. build.ps1 stamps ModuleVersion from Directory.Build.props into the packaged copy.
+# Source manifest. packaging/Package.proj (build.ps1 -Task Build) stamps ModuleVersion from Directory.Build.props into the laid-out copy.
 @{
     RootModule             = 'CloudPartner.dll'
     ModuleVersion          = '{{ModuleVersion}}'

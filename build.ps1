@@ -3,13 +3,19 @@
 .SYNOPSIS
     Builds, tests and lays out the CloudPartner module.
 .DESCRIPTION
-    Build  publishes the cmdlet assembly and lays out out/CloudPartner/<version>/ with the stamped manifest.
-    Test   runs the xunit suites (dotnet test) and the Pester suites (tests/*.Tests.ps1) against the emulator,
-           printing each one's counts and a last line 'N passed, N failed'.
-    Demo   starts the emulator and runs a publish -> go-live cycle through the built module.
-    Clean  removes out/ and the bin/obj folders.
+    Build       lays out out/CloudPartner/<version>/ (packaging/Package.proj: stamped manifest, assemblies, format, help)
+                and builds the emulator.
+    Docs        turns docs/*.md into docs/en-US/ (MAML help and about_CloudPartner.help.txt) with platyPS, and
+                lays the module out again so the help ships with it.
+    UpdateDocs  refreshes docs/*.md from the compiled cmdlets (new parameters, syntax) keeping the written text.
+    Package     writes out/CloudPartner.<version>.nupkg, shaped for the PowerShell Gallery (dotnet pack; the same
+                command works without pwsh: dotnet pack packaging/Package.proj -c Release).
+    Test        runs the xunit suites (dotnet test) and the Pester suites (tests/*.Tests.ps1) against the emulator,
+                printing each one's counts and a last line 'N passed, N failed'.
+    Demo        starts the emulator and runs a publish -> go-live cycle through the built module.
+    Clean       removes out/ and the bin/obj folders.
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    ./build.ps1 -Task Build, Docs, Package, Test
 #>
 [CmdletBinding()]
 param(
@@ -22,7 +28,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-$knownTasks = 'Build', 'Test', 'Demo', 'Clean'
+$knownTasks = 'Build', 'Docs', 'UpdateDocs', 'Package', 'Test', 'Demo', 'Clean'
 $Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 foreach ($name in $Task) {
     if ($name -notin $knownTasks) { throw "Unknown task '$name'. Tasks: $($knownTasks -join ', ')." }
@@ -41,26 +47,47 @@ function Get-ModuleFolder {
 }
 
 function Invoke-Build {
-    $version = Get-ModuleVersion
-    $publish = Join-Path $out 'publish'
-    & dotnet publish (Join-Path $root 'src/CloudPartner/CloudPartner.csproj') -c $Configuration -o $publish --nologo -v quiet
-    if ($LASTEXITCODE -ne 0) { throw 'dotnet publish failed.' }
+    & dotnet build (Join-Path $root 'packaging/Package.proj') -c $Configuration --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw 'Laying out the module failed.' }
     & dotnet build (Join-Path $root 'src/CloudPartner.Emulator/CloudPartner.Emulator.csproj') -c $Configuration --nologo -v quiet
     if ($LASTEXITCODE -ne 0) { throw 'Building the emulator failed.' }
+    Write-Host "Built $(Get-ModuleFolder)"
+}
 
-    $module = Join-Path $out "CloudPartner/$version"
-    if (Test-Path $module) { Remove-Item $module -Recurse -Force }
-    New-Item -ItemType Directory -Path $module | Out-Null
-    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $module
-    Copy-Item (Join-Path $publish 'CloudPartner.format.ps1xml') $module
-    foreach ($file in 'LICENSE', 'README.md', 'CHANGELOG.md') {
-        $path = Join-Path $root $file
-        if (Test-Path $path) { Copy-Item $path $module }
+function Import-PlatyPS {
+    if (-not (Get-Module -ListAvailable platyPS)) { throw 'platyPS 0.14 is needed for the Docs tasks (Install-Module platyPS).' }
+    Import-Module platyPS -ErrorAction Stop
+}
+
+function Invoke-Docs {
+    Import-PlatyPS
+    $help = Join-Path $root 'docs/en-US'
+    New-ExternalHelp -Path (Join-Path $root 'docs') -OutputPath $help -Force -Encoding ([System.Text.UTF8Encoding]::new($false)) | Out-Null
+    Write-Host "Help written to $help"
+    Invoke-Build
+}
+
+function Invoke-UpdateDocs {
+    Import-PlatyPS
+    $manifest = Join-Path (Get-ModuleFolder) 'CloudPartner.psd1'
+    if (-not (Test-Path $manifest)) { Invoke-Build }
+    # In a child process, so the module's assemblies do not stay loaded in this one.
+    & pwsh -NoProfile -Command "Import-Module '$manifest'; Import-Module platyPS; Update-MarkdownHelp -Path '$(Join-Path $root 'docs')' -AlphabeticParamsOrder:`$false -ExcludeDontShow | Out-Null"
+    if ($LASTEXITCODE -ne 0) { throw 'Update-MarkdownHelp failed.' }
+    # platyPS 0.14 adds PowerShell 7.4's -ProgressAction common parameter as if it were the cmdlet's own, and writes
+    # CRLF line ends; the pages keep LF.
+    foreach ($page in Get-ChildItem (Join-Path $root 'docs') -Filter '*-Cp*.md') {
+        $text = Get-Content $page.FullName -Raw
+        $text = $text -replace ' \[-ProgressAction <ActionPreference>\]', '' -replace '(?s)### -ProgressAction\r?\n.*?(?=### )', '' -replace "`r`n", "`n"
+        Set-Content -Path $page.FullName -Value $text -NoNewline -Encoding utf8NoBOM
     }
+    Write-Host 'docs/*.md refreshed from the compiled cmdlets.'
+}
 
-    $manifest = (Get-Content (Join-Path $root 'CloudPartner.psd1') -Raw).Replace('{{ModuleVersion}}', $version)
-    Set-Content -Path (Join-Path $module 'CloudPartner.psd1') -Value $manifest -Encoding utf8NoBOM
-    Write-Host "Built $module"
+function Invoke-Package {
+    & dotnet pack (Join-Path $root 'packaging/Package.proj') -c $Configuration --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet pack failed.' }
+    Write-Host "Packaged $(Join-Path $out "CloudPartner.$(Get-ModuleVersion).nupkg")"
 }
 
 function Invoke-Test {
@@ -96,6 +123,9 @@ function Invoke-Clean {
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
+        'Docs' { Invoke-Docs }
+        'UpdateDocs' { Invoke-UpdateDocs }
+        'Package' { Invoke-Package }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Clean' { Invoke-Clean }

@@ -2,13 +2,16 @@
 
 function Start-TestEmulator {
     <# Starts the emulator on a free loopback port and returns @{ Url; Process }. #>
-    param([string[]] $Arguments = @('--time-scale', '10000000'))
+    param(
+        [string[]] $Arguments = @('--time-scale', '10000000'),
+        [string] $Url = 'http://127.0.0.1:0'
+    )
 
     $dll = $env:CLOUDPARTNER_TEST_EMULATOR
     if (-not $dll -or -not (Test-Path $dll)) { throw "Set CLOUDPARTNER_TEST_EMULATOR to the built emulator (run tests/Invoke-PesterSuite.ps1)." }
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($dll)
-    foreach ($a in @('--urls', 'http://127.0.0.1:0') + $Arguments) { $info.ArgumentList.Add($a) }
+    foreach ($a in @('--urls', $Url) + $Arguments) { $info.ArgumentList.Add($a) }
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
     $info.UseShellExecute = $false
@@ -20,10 +23,24 @@ function Start-TestEmulator {
         $line = $read.Result
         if ($null -eq $line) { break }
         if ($line -match 'listening on (http://127\.0\.0\.1:\d+)') {
+            $url = $Matches[1]
+            # The identity provider's line follows: its https authority and its self-signed certificate.
+            $oauth = $null
+            for ($i = 0; $i -lt 3 -and -not $oauth; $i++) {
+                $next = $process.StandardOutput.ReadLine()
+                if ($next -match 'OAuth authority: (https://127\.0\.0\.1:\d+) \(self-signed certificate thumbprint ([0-9A-F]+)\)') { $oauth = $Matches }
+            }
             # Keep draining stdout so the emulator never blocks on a full pipe.
             $null = $process.StandardOutput.ReadToEndAsync()
             $null = $process.StandardError.ReadToEndAsync()
-            return [pscustomobject]@{ Url = $Matches[1]; Process = $process }
+            return [pscustomobject]@{
+                Url              = $url
+                Process          = $process
+                OAuthAuthority   = $oauth[1]
+                OAuthThumbprint  = $oauth[2]
+                IdentityEndpoint = "$url/msi/token"
+                IdentityHeader   = 'emulator-identity-header'
+            }
         }
     }
     $process.Kill()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CloudPartner.Emulator.OAuth;
 
 namespace CloudPartner.Emulator;
 
@@ -59,6 +60,28 @@ public sealed class EmulatorOptions
     /// <summary>Offers created through PUT are marked migrated to Partner Center. Default false.</summary>
     public bool NewOffersMigrated { get; set; }
 
+    /// <summary>Port of the https listener that serves the identity provider (the OAuth authority); 0 picks a free one.
+    /// It listens on 127.0.0.1 with a self-signed certificate generated at start.</summary>
+    public int OAuthPort { get; set; }
+
+    /// <summary>Applications known to the identity provider at start (more through <c>/_emulator/oauth/clients</c>).</summary>
+    public IList<OAuthClient> OAuthClients { get; } = new List<OAuthClient>();
+
+    /// <summary>Lifetime of the access tokens the identity provider issues. Default one hour.</summary>
+    public TimeSpan OAuthTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The polling interval the device-code endpoint tells clients. Default one second.</summary>
+    public TimeSpan DeviceCodeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The secret managed-identity clients must send (the App Service <c>IDENTITY_HEADER</c>).</summary>
+    public string ManagedIdentityHeader { get; set; } = OAuthState.DefaultManagedIdentityHeader;
+
+    /// <summary>Client id of the system-assigned managed identity.</summary>
+    public string SystemAssignedIdentityClientId { get; set; } = "5c0f5b7e-0000-4000-8000-00000000c1d0";
+
+    /// <summary>Tenant of the system-assigned managed identity.</summary>
+    public string ManagedIdentityTenantId { get; set; } = "72f988bf-0000-4000-8000-0000000000aa";
+
     internal EmulatorOptions Clone()
     {
         var copy = new EmulatorOptions
@@ -76,7 +99,18 @@ public sealed class EmulatorOptions
             RequestLogCapacity = RequestLogCapacity,
             AcceptAnyToken = AcceptAnyToken,
             NewOffersMigrated = NewOffersMigrated,
+            OAuthPort = OAuthPort,
+            OAuthTokenLifetime = OAuthTokenLifetime,
+            DeviceCodeInterval = DeviceCodeInterval,
+            ManagedIdentityHeader = ManagedIdentityHeader,
+            SystemAssignedIdentityClientId = SystemAssignedIdentityClientId,
+            ManagedIdentityTenantId = ManagedIdentityTenantId,
         };
+        foreach (var client in OAuthClients)
+        {
+            copy.OAuthClients.Add(client.Clone());
+        }
+
         foreach (var rule in Faults)
         {
             copy.Faults.Add(rule.Clone());

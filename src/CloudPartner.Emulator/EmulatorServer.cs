@@ -1,9 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Emulator.Hosting;
 using CloudPartner.Emulator.Http;
+using CloudPartner.Emulator.OAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,6 +35,12 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>The root of the emulator, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The identity provider's https root (the OAuth authority host), e.g. <c>https://127.0.0.1:41235/</c>.</summary>
+    public Uri OAuthAuthority => State.OAuth.Authority!;
+
+    /// <summary>The self-signed certificate of the https listener: trust it by its thumbprint, for loopback only.</summary>
+    public X509Certificate2 OAuthCertificate => State.OAuth.Certificate!;
+
     /// <summary>State and configuration (same powers as the admin endpoint).</summary>
     public EmulatorState State { get; }
 
@@ -45,7 +55,13 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         options ??= new EmulatorOptions();
         var addresses = ListenAddress.ParseList(options.Urls);
+        if (options.OAuthPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Invalid OAuth port {options.OAuthPort}.");
+        }
+
         var state = new EmulatorState(options);
+        var certificate = LoopbackCertificate.Create();
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -65,6 +81,9 @@ public sealed class EmulatorServer : IAsyncDisposable
                     kestrel.Listen(address.Address!, address.Port);
                 }
             }
+
+            // The identity provider: MSAL insists on https for an authority, so it gets its own loopback listener.
+            kestrel.Listen(IPAddress.Loopback, options.OAuthPort, listen => listen.UseHttps(certificate));
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         if (options.Logging)
@@ -86,9 +105,14 @@ public sealed class EmulatorServer : IAsyncDisposable
             throw;
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? new List<string>();
+        var http = bound.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidOperationException("The emulator did not report its listen address.");
-        var baseAddress = new Uri(bound.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
+        var https = bound.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException("The emulator did not report its https (OAuth) listen address.");
+        var baseAddress = new Uri(http.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
+        state.OAuth.Authority = new Uri(https.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
+        state.OAuth.Certificate = certificate;
         return new EmulatorServer(app, state, baseAddress, options.Clock as ManualClock);
     }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using CloudPartner.Emulator.Http;
+using CloudPartner.Emulator.OAuth;
 using CloudPartner.Emulator.Seed;
 using CloudPartner.Emulator.State;
 
@@ -94,6 +95,7 @@ public sealed class EmulatorState
         _initial = options.Clone();
         _clock = options.Clock ?? SystemEmulatorClock.Instance;
         Log = new RequestLog(_initial.RequestLogCapacity);
+        OAuth = new OAuthState(this);
         Reset();
     }
 
@@ -104,6 +106,9 @@ public sealed class EmulatorState
     internal RequestLog Log { get; }
 
     internal TokenRegistry Tokens { get; } = new();
+
+    /// <summary>The identity provider: registered clients, device codes, issued tokens.</summary>
+    public OAuthState OAuth { get; }
 
     /// <summary>The underlying clock (a <see cref="ManualClock"/> when one was given).</summary>
     public IEmulatorClock Clock => _clock;
@@ -488,6 +493,7 @@ public sealed class EmulatorState
 
             Tokens.Reset();
             Tokens.SetAccess(_initial.AccessList);
+            OAuth.Reset(_initial);
             Log.Reset(_initial.RequestLogCapacity);
             _publishers.Clear();
             _publisherOrder.Clear();

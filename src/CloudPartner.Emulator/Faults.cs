@@ -60,8 +60,25 @@ public static class HostileVariants
     /// <see cref="FaultRule.ForeignHost"/>. Always handles the request.</summary>
     public const string ForeignLocation = "foreignLocation";
 
+    /// <summary>A redirect (302 unless <see cref="FaultRule.StatusCode"/> gives another 3xx) to the same path and query on
+    /// <see cref="FaultRule.ForeignHost"/>. The request is not handled (unless the phase is After).</summary>
+    public const string Redirect = "redirect";
+
+    /// <summary>The real response with its <c>Location</c>/<c>Operation-Location</c> climbing out of the operation path with
+    /// <c>..</c> segments (to <c>/_emulator/reset</c>). Always handles the request.</summary>
+    public const string DotDotLocation = "dotDotLocation";
+
+    /// <summary>The real response with its <c>Location</c>/<c>Operation-Location</c> turned into a <c>javascript:</c> URL.
+    /// Always handles the request.</summary>
+    public const string JavascriptLocation = "javascriptLocation";
+
+    /// <summary>The real response with every top-level field (of the object, or of each object in a top-level array) given
+    /// a value of the wrong JSON type: strings become arrays, numbers and booleans words, objects strings, arrays numbers.
+    /// Always handles the request.</summary>
+    public const string WrongTypes = "wrongTypes";
+
     /// <summary>All variant names.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { TruncatedJson, HtmlGateway, Empty200, NullBody, HugeBody, NeverEndingBody, ForeignLocation };
+    public static IReadOnlyList<string> All { get; } = new[] { TruncatedJson, HtmlGateway, Empty200, NullBody, HugeBody, NeverEndingBody, ForeignLocation, Redirect, DotDotLocation, JavascriptLocation, WrongTypes };
 
     internal static string? Normalize(string? name)
     {
@@ -80,6 +97,10 @@ public static class HostileVariants
             "hugebody" or "huge" => HugeBody,
             "neverendingbody" or "neverending" or "endless" or "infinite" => NeverEndingBody,
             "foreignlocation" or "otherhostlocation" or "locationotherhost" => ForeignLocation,
+            "redirect" or "redirectotherhost" or "foreignredirect" => Redirect,
+            "dotdotlocation" or "dotdot" or "traversallocation" => DotDotLocation,
+            "javascriptlocation" or "javascript" => JavascriptLocation,
+            "wrongtypes" or "wrongtype" => WrongTypes,
             _ => null,
         };
     }
@@ -117,7 +138,7 @@ public sealed class FaultRule
     /// <summary>Before handling (default) or after handling.</summary>
     public FaultPhase Phase { get; set; }
 
-    /// <summary>Status code for <see cref="FaultKind.Status"/> (default 500) or the HTML gateway page (default 502).</summary>
+    /// <summary>Status code for <see cref="FaultKind.Status"/> (default 500), the HTML gateway page (default 502) or a redirect (default 302).</summary>
     public int? StatusCode { get; set; }
 
     /// <summary>Retry-After for <see cref="FaultKind.Throttle"/> (default 1 s); also sent with Status faults when set explicitly.</summary>
@@ -138,7 +159,7 @@ public sealed class FaultRule
     /// <summary>Body size of the <see cref="HostileVariants.HugeBody"/> variant. Default 16 MiB.</summary>
     public long HugeBodyBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Scheme and host used by <see cref="HostileVariants.ForeignLocation"/>.</summary>
+    /// <summary>Scheme and host used by <see cref="HostileVariants.ForeignLocation"/> and <see cref="HostileVariants.Redirect"/>.</summary>
     public string ForeignHost { get; set; } = "https://attacker.example.com";
 
     /// <summary>How many times the rule has been applied (read back from the state).</summary>
@@ -148,7 +169,9 @@ public sealed class FaultRule
     public FaultRule Clone() => (FaultRule)MemberwiseClone();
 
     /// <summary>True when the request is handled even in the Before phase (variants that transform the real response).</summary>
-    internal bool AlwaysHandles => Kind == FaultKind.Hostile && (Variant == HostileVariants.TruncatedJson || Variant == HostileVariants.ForeignLocation);
+    internal bool AlwaysHandles => Kind == FaultKind.Hostile
+        && (Variant == HostileVariants.TruncatedJson || Variant == HostileVariants.ForeignLocation || Variant == HostileVariants.DotDotLocation
+            || Variant == HostileVariants.JavascriptLocation || Variant == HostileVariants.WrongTypes);
 
     internal string Describe() => Kind == FaultKind.Hostile ? "hostile:" + Variant : Kind.ToString().ToLowerInvariant();
 
@@ -221,6 +244,11 @@ public sealed class FaultRule
                 if (!Uri.TryCreate(ForeignHost, UriKind.Absolute, out _))
                 {
                     throw new ArgumentException("foreignHost must be an absolute URI such as https://attacker.example.com.");
+                }
+
+                if (Variant == HostileVariants.Redirect && StatusCode is { } redirect && (redirect < 300 || redirect > 399))
+                {
+                    throw new ArgumentException("statusCode of a redirect must be a 3xx code (301, 302, 303, 307, 308).");
                 }
 
                 break;

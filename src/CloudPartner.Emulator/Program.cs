@@ -34,6 +34,11 @@ internal static class Program
           --new-offers-migrated             offers created by PUT are migrated
           --accept-any-token <true|false>   default true
           --request-log-capacity <n>        default 2000
+          --oauth-port <n>                  https port of the identity provider (default: a free one)
+          --oauth-client <json>             register an app, e.g. {"clientId":"…","tenantId":"…","secret":"…"} (repeatable)
+          --oauth-token-lifetime <seconds>  lifetime of the access tokens it issues (3600)
+          --device-code-interval <seconds>  polling interval told to device-code clients (1)
+          --managed-identity-header <text>  the IDENTITY_HEADER managed-identity clients must send
           --logging                         ASP.NET Core console logs
         Option names are case- and dash-insensitive (--TimeScale = --time-scale); --name=value also works.
         """;
@@ -83,6 +88,7 @@ internal static class Program
             var root = server.BaseAddress.ToString().TrimEnd('/');
             output.WriteLine($"CloudPartner CPP emulator listening on {root} (api-version {EmulatorState.ApiVersion}); press Ctrl+C to stop.");
             output.WriteLine($"Admin endpoint: {root}/_emulator/ (e.g. curl {root}/_emulator/requests)");
+            output.WriteLine($"OAuth authority: {server.OAuthAuthority.ToString().TrimEnd('/')} (self-signed certificate thumbprint {server.OAuthCertificate.Thumbprint}); managed identity: IDENTITY_ENDPOINT={root}/msi/token IDENTITY_HEADER={server.State.OAuth.ManagedIdentityHeader}");
             output.Flush();
             started?.Invoke(server);
 
@@ -224,6 +230,26 @@ internal static class Program
                         break;
                     }
 
+                case "oauthport":
+                    options.OAuthPort = (int)ParseDouble(Value(), arg);
+                    break;
+                case "oauthclient":
+                    {
+                        var node = Json.Parse(Encoding.UTF8.GetBytes(Value())) as System.Text.Json.Nodes.JsonObject
+                            ?? throw new ArgumentException("--oauth-client expects a JSON object.");
+                        options.OAuthClients.Add(OAuth.OAuthAdmin.ParseClient(node));
+                        break;
+                    }
+
+                case "oauthtokenlifetime":
+                    options.OAuthTokenLifetime = ParseSeconds(Value(), arg);
+                    break;
+                case "devicecodeinterval":
+                    options.DeviceCodeInterval = ParseSeconds(Value(), arg);
+                    break;
+                case "managedidentityheader":
+                    options.ManagedIdentityHeader = Value();
+                    break;
                 case "access":
                     {
                         var value = Value();

@@ -42,7 +42,7 @@ public sealed class RequestLogEntry
 internal sealed class RequestLog
 {
     private const int MaxBodyChars = 256 * 1024;
-    private static readonly string[] SecretFormFields = { "client_secret", "client_assertion", "assertion", "password", "refresh_token", "code", "access_token" };
+    private static readonly string[] SecretFormFields = { "client_secret", "client_assertion", "assertion", "password", "refresh_token", "code", "access_token", "device_code", "code_verifier" };
 
     private readonly object _lock = new();
     private readonly Queue<RequestLogEntry> _entries = new();

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -334,5 +335,64 @@ public sealed class FaultTests : EmulatorTest
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("https://attacker.example.com/api/operations/contoso$contoso-vm$6$preview?api-version=2017-10-31", response.Headers.Location!.OriginalString);
         Assert.Single(Server.State.GetOperations(), o => o.OfferId == "contoso-vm" && o.Status == "running");
+    }
+
+    [Theory]
+    [InlineData(null, 302)]
+    [InlineData(307, 307)]
+    public async Task HostileRedirectSendsTheSamePathToTheForeignHostWithoutHandlingTheRequest(int? configured, int expected)
+    {
+        Server.State.AddFault(new FaultRule { Kind = FaultKind.Hostile, Variant = "redirect", StatusCode = configured, ForeignHost = "http://127.0.0.2:9/", Method = "POST", Count = 1 });
+        using var response = await Post(Offer("contoso-app") + "/publish");
+        Assert.Equal((HttpStatusCode)expected, response.StatusCode);
+        Assert.Equal("http://127.0.0.2:9/api/publishers/contoso/offers/contoso-app/publish?api-version=2017-10-31", response.Headers.Location!.OriginalString);
+        Assert.DoesNotContain(Server.State.GetOperations(), o => o.OfferId == "contoso-app");
+    }
+
+    [Fact]
+    public async Task HostileDotDotLocationClimbsOutOfTheOperationPathAndStillCreatesTheOperation()
+    {
+        Server.State.AddFault(new FaultRule { Kind = FaultKind.Hostile, Variant = "dotDot", Method = "POST", Count = 1 });
+        using var response = await Post(Offer("contoso-vm") + "/publish");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("/api/operations/contoso$contoso-vm$6$preview/../../../../../../_emulator/reset?api-version=2017-10-31", response.Headers.Location!.OriginalString);
+        Assert.Single(Server.State.GetOperations(), o => o.OfferId == "contoso-vm" && o.Status == "running");
+    }
+
+    [Fact]
+    public async Task HostileJavascriptLocationTurnsTheLocationIntoAJavascriptUrl()
+    {
+        Server.State.AddFault(new FaultRule { Kind = FaultKind.Hostile, Variant = HostileVariants.JavascriptLocation, Method = "POST", Count = 1 });
+        using var response = await Post(Offer("contoso-vm") + "/publish");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.StartsWith("javascript:alert(document.domain)///api/operations/contoso$contoso-vm$6$preview", string.Join(",", response.Headers.GetValues("Location")), StringComparison.Ordinal);
+        Assert.Single(Server.State.GetOperations(), o => o.OfferId == "contoso-vm" && o.Status == "running");
+    }
+
+    [Theory]
+    [InlineData("/api/publishers/contoso/offers/contoso-vm")]
+    [InlineData("/api/publishers")]
+    public async Task HostileWrongTypesGivesEveryTopLevelFieldTheWrongType(string path)
+    {
+        Server.State.AddFault(new FaultRule { Kind = FaultKind.Hostile, Variant = "wrong-types", Count = 1 });
+        using var response = await Get(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var obj = node is JsonArray array ? array[0]!.AsObject() : node.AsObject();
+        Assert.Equal(JsonValueKind.Array, obj["id"]!.GetValueKind());
+        Assert.Equal("not an object", (string?)obj["definition"]);
+        if (obj.ContainsKey("version"))
+        {
+            Assert.Equal("not a number", (string?)obj["version"]);
+        }
+
+        using var next = await Get(path);
+        Assert.DoesNotContain("not an object", await next.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARedirectNeedsA3xxStatus()
+    {
+        await Admin(HttpMethod.Post, "/_emulator/faults", "{\"kind\":\"hostile\",\"variant\":\"redirect\",\"statusCode\":200}", HttpStatusCode.BadRequest);
     }
 }

@@ -100,6 +100,8 @@ public sealed class HostingTests
         var text = output.ToString();
         Assert.Contains("listening on http://127.0.0.1:", text, StringComparison.Ordinal);
         Assert.Contains("/_emulator/", text, StringComparison.Ordinal);
+        Assert.Contains("OAuth authority: https://127.0.0.1:", text, StringComparison.Ordinal);
+        Assert.Contains(server.OAuthCertificate.Thumbprint, text, StringComparison.Ordinal);
     }
 
     [Fact]

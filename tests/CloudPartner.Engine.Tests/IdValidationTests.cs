@@ -9,6 +9,7 @@ namespace CloudPartner.Engine.Tests
         public static TheoryData<string> BadIds => new TheoryData<string>
         {
             "../x", "a/b", "x?y", "x#y", "x%2Fy", "", " ", "..", "-x", "x y", "x\ny", "x\u0000y", "caf\u00e9", "a\\b", new string('a', 300),
+            "contoso-vm\n", "contoso-vm\r\n", "x\t", "x%", "x%41", "x\u202e", "\uff58", "x\u200b", "x\ud800", "x;y", "x&y=1", "\ncontoso-vm",
         };
 
         [Theory]
@@ -49,6 +50,9 @@ namespace CloudPartner.Engine.Tests
         [InlineData("contoso$contoso-offer$x$preview", false)]
         [InlineData("contoso$contoso/offer$2$preview", false)]
         [InlineData("../56615b67", false)]
+        [InlineData("56615b67-2185-49fe-80d2-c4ddf77bb2e8\n", false)]
+        [InlineData("contoso$contoso-offer$2$preview\n", false)]
+        [InlineData("contoso$contoso-offer$2$preview\u0000", false)]
         [InlineData("", false)]
         public void Operation_ids_are_a_guid_or_the_legacy_form(string id, bool valid)
         {

@@ -27,8 +27,8 @@ namespace CloudPartner.Engine.Tests
                 ApiRequest.Create(HttpMethod.Put, "/api/publishers/contoso/offers/planted", "{\"offerTypeId\":\"x\",\"note\":\"" + token + "\",\"auth\":\"Bearer " + token + "\"}"),
                 ApiRequest.Create(HttpMethod.Post, "/api/publishers/contoso/offers/contoso-vm/publish", "{\"metadata\":{\"notification-emails\":\"" + token + "\"}}"),
             };
-            requests[0].Headers["X-Planted"] = token;
-            requests[1].Headers["X-Planted"] = "Bearer " + token;
+            requests[0].SetHeader("X-Planted", token);
+            requests[1].SetHeader("X-Planted", "Bearer " + token);
 
             foreach (var request in requests)
             {

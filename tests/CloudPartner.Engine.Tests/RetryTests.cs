@@ -101,7 +101,7 @@ namespace CloudPartner.Engine.Tests
             };
             if (scenario == "stale-etag")
             {
-                request.Headers["If-Match"] = "W/\"datetime'2001-01-01T00%3A00%3A00.0000000Z'\"";
+                request.SetHeader("If-Match", "W/\"datetime'2001-01-01T00%3A00%3A00.0000000Z'\"");
             }
 
             var error = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(request, null, default));
@@ -126,7 +126,7 @@ namespace CloudPartner.Engine.Tests
             Assert.Equal("publish", operation.SubmissionType, ignoreCase: true);
             Assert.Equal(1, await CountAsync(rig, publish));
             Assert.Equal(before + 1, await CountOperationsAsync(rig, "contoso-vm"));
-            Assert.Contains(observer.VerboseLines, l => l.Contains("using it instead of sending Publish again"));
+            Assert.Contains(observer.VerboseLines, l => l.Contains("not sending the Publish request again"));
         }
 
         [Fact]

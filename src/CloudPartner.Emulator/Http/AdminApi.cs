@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudPartner.Emulator.OAuth;
 
 namespace CloudPartner.Emulator.Http;
 
@@ -30,11 +31,14 @@ internal sealed class AdminApi
         "POST   /_emulator/tokens                   {\"token\":\"…\",\"expiresOn\":\"…\" or \"expiresInSeconds\":n,\"publishers\":[…]}",
     };
 
+    private readonly OAuthAdmin _oauth;
+
     private readonly EmulatorState _state;
 
     public AdminApi(EmulatorState state)
     {
         _state = state;
+        _oauth = new OAuthAdmin(state);
     }
 
     public ApiResponse Handle(string method, string path, byte[] body)
@@ -65,6 +69,11 @@ internal sealed class AdminApi
                     w.WriteStringValue(route);
                 }
 
+                foreach (var route in OAuthAdmin.Routes)
+                {
+                    w.WriteStringValue(route);
+                }
+
                 w.WriteEndArray();
                 w.WriteEndObject();
             }) : NotAllowed(method);
@@ -72,6 +81,9 @@ internal sealed class AdminApi
 
         switch (s[0].ToLowerInvariant())
         {
+            case "oauth":
+                return _oauth.Handle(method, s[1..], () => body.Length == 0 ? new JsonObject() : ParseObject(body));
+
             case "requests" when s.Length == 1:
                 if (Is(method, "GET"))
                 {

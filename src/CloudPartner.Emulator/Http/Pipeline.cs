@@ -3,9 +3,13 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Linq;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Emulator.OAuth;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudPartner.Emulator.Http;
@@ -21,6 +25,7 @@ internal sealed class EmulatorPipeline
 
     private readonly EmulatorState _state;
     private readonly CppApi _api;
+    private readonly OAuthApi _oauth;
     private readonly AdminApi _admin;
     private readonly CancellationToken _stopping;
 
@@ -28,6 +33,7 @@ internal sealed class EmulatorPipeline
     {
         _state = state;
         _api = new CppApi(state);
+        _oauth = new OAuthApi(state);
         _admin = new AdminApi(state);
         _stopping = stopping;
     }
@@ -55,7 +61,7 @@ internal sealed class EmulatorPipeline
         ApiResponse response;
         if (fault is not null && fault.Phase == FaultPhase.Before && !fault.AlwaysHandles)
         {
-            response = ApplyFault(fault, null);
+            response = ApplyFault(fault, null, request.Path.Value + request.QueryString.Value);
         }
         else
         {
@@ -63,14 +69,14 @@ internal sealed class EmulatorPipeline
             try
             {
                 var apiRequest = new ApiRequest(request.Method, path, request.Query, request.Headers, body, request.Scheme + "://" + request.Host.Value);
-                handled = _api.Handle(apiRequest);
+                handled = OAuthApi.Matches(path) ? _oauth.Handle(apiRequest) : _api.Handle(apiRequest);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 handled = ApiResponse.Error(500, "InternalServerError", "Emulator error: " + ex.Message);
             }
 
-            response = fault is null ? handled : ApplyFault(fault, handled);
+            response = fault is null ? handled : ApplyFault(fault, handled, request.Path.Value + request.QueryString.Value);
         }
 
         response.Fault = fault?.Describe() ?? (decision.LatencyMs > 0 ? "latency" : null);
@@ -107,7 +113,7 @@ internal sealed class EmulatorPipeline
         await WriteAsync(context, _admin.Handle(context.Request.Method, path, body)).ConfigureAwait(false);
     }
 
-    private ApiResponse ApplyFault(FaultRule fault, ApiResponse? handled)
+    private ApiResponse ApplyFault(FaultRule fault, ApiResponse? handled, string pathAndQuery)
     {
         switch (fault.Kind)
         {
@@ -134,7 +140,7 @@ internal sealed class EmulatorPipeline
                 return new ApiResponse(0, null) { Special = ResponseSpecial.Abort };
 
             case FaultKind.Hostile:
-                return Hostile(fault, handled);
+                return Hostile(fault, handled, pathAndQuery);
 
             default:
                 return handled ?? ApiResponse.Error(500, "InternalServerError", "Unexpected fault.");
@@ -148,7 +154,7 @@ internal sealed class EmulatorPipeline
             : seconds.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static ApiResponse Hostile(FaultRule fault, ApiResponse? handled)
+    private static ApiResponse Hostile(FaultRule fault, ApiResponse? handled, string pathAndQuery)
     {
         switch (fault.Variant)
         {
@@ -196,8 +202,95 @@ internal sealed class EmulatorPipeline
                     return response;
                 }
 
+            case HostileVariants.Redirect:
+                return new ApiResponse(fault.StatusCode ?? 302, Array.Empty<byte>(), "text/html").WithHeader("Location", fault.ForeignHost.TrimEnd('/') + pathAndQuery);
+
+            case HostileVariants.DotDotLocation:
+                return RewriteLocations(handled, value =>
+                {
+                    var query = value.IndexOf('?', StringComparison.Ordinal);
+                    return query < 0 ? value + "/../../../../../../_emulator/reset" : value[..query] + "/../../../../../../_emulator/reset" + value[query..];
+                });
+
+            case HostileVariants.JavascriptLocation:
+                return RewriteLocations(handled, value => "javascript:alert(document.domain)//" + value);
+
+            case HostileVariants.WrongTypes:
+                {
+                    var response = handled ?? ApiResponse.Empty(200);
+                    if (response.Body is { Length: > 0 } body)
+                    {
+                        response.Body = WrongTypes(body);
+                    }
+
+                    return response;
+                }
+
             default:
                 return handled ?? ApiResponse.Error(500, "InternalServerError", "Unknown hostile variant.");
+        }
+    }
+
+    private static ApiResponse RewriteLocations(ApiResponse? handled, Func<string, string> rewrite)
+    {
+        var response = handled ?? ApiResponse.Empty(200);
+        foreach (var name in new[] { "Location", "Operation-Location" })
+        {
+            if (response.GetHeader(name) is { } value)
+            {
+                response.SetHeader(name, rewrite(value));
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>Gives every top-level field a value of the wrong JSON type (see <see cref="HostileVariants.WrongTypes"/>).</summary>
+    private static byte[] WrongTypes(byte[] body)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+
+        switch (node)
+        {
+            case JsonObject obj:
+                Swap(obj);
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (item is JsonObject element)
+                    {
+                        Swap(element);
+                    }
+                }
+
+                break;
+        }
+
+        return Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
+
+        static void Swap(JsonObject obj)
+        {
+            foreach (var key in obj.Select(p => p.Key).ToList())
+            {
+                obj[key] = obj[key] switch
+                {
+                    JsonObject => JsonValue.Create("not an object"),
+                    JsonArray => JsonValue.Create(42),
+                    JsonValue v when v.GetValueKind() == JsonValueKind.String => new JsonArray(JsonValue.Create("not"), JsonValue.Create("a string")),
+                    JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => JsonValue.Create("maybe"),
+                    JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create("not a number"),
+                    _ => null,
+                };
+            }
         }
     }
 

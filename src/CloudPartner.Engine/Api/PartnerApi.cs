@@ -22,7 +22,7 @@ namespace CloudPartner.Engine.Api
         /// <summary>A running operation of the same kind created this close to our POST is taken to be ours.</summary>
         public static readonly TimeSpan AdoptionWindow = TimeSpan.FromMinutes(5);
 
-        private static readonly Regex EmailPattern = new Regex(@"^[^@\s,;<>""]+@[^@\s,;<>""]+\.[^@\s,;<>""]+$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private static readonly Regex EmailPattern = new Regex(@"^[^@\s,;<>""]+@[^@\s,;<>""]+\.[^@\s,;<>""]+\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public PartnerApi(ApiConnection connection)
         {
@@ -34,10 +34,16 @@ namespace CloudPartner.Engine.Api
         public async Task<IReadOnlyList<PublisherInfo>> GetPublishersAsync(IRequestObserver? observer, CancellationToken cancellationToken)
         {
             var response = await SendAsync(HttpMethod.Get, "/api/publishers", null, observer, cancellationToken).ConfigureAwait(false);
-            return LosslessJson.ParseArray(response.Body, "The publishers list").Select(PublisherInfo.Parse).ToList();
+            return PublisherInfo.ParseList(response.Body);
         }
 
         public async Task<IReadOnlyList<OfferDocument>> ListOffersAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
+        {
+            return (await ListOffersWithTextAsync(publisherId, offerTypeId, observer, cancellationToken).ConfigureAwait(false)).Offers;
+        }
+
+        /// <summary>The offers list, with the response text exactly as received.</summary>
+        public async Task<(IReadOnlyList<OfferDocument> Offers, string Text)> ListOffersWithTextAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             var path = OffersPath(publisherId);
             if (!string.IsNullOrEmpty(offerTypeId))
@@ -47,18 +53,7 @@ namespace CloudPartner.Engine.Api
             }
 
             var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
-            var offers = new List<OfferDocument>();
-            foreach (var item in LosslessJson.ParseArray(response.Body, "The offers list"))
-            {
-                if (!(item is JsonObject offer))
-                {
-                    throw new CpException(CpErrorKind.InvalidResponse, "An entry of the offers list is not a JSON object.");
-                }
-
-                offers.Add(new OfferDocument(offer, eTag: null));
-            }
-
-            return offers;
+            return (OfferDocument.ParseList(response.Body), response.Body);
         }
 
         /// <summary>One offer: the editable (slot-less) document by default, or a version or a slot.</summary>
@@ -85,27 +80,57 @@ namespace CloudPartner.Engine.Api
 
         /// <summary>
         /// PUTs a whole offer document. <paramref name="ifMatch"/> null creates (no If-Match); otherwise it is an ETag or "*".
-        /// Read-only keys are removed first; the caller's document is not modified.
+        /// Read-only keys are removed first; the caller's document is not modified. A create or an update of a given ETag
+        /// is not repeated blindly when its outcome is unknown: a repeat would be refused (409, 412) exactly when the
+        /// first attempt did succeed, so the offer is read first, and a service that holds what was sent is the answer.
         /// </summary>
         public async Task<(OfferDocument Offer, bool Created, IReadOnlyList<string> Stripped)> PutOfferAsync(
             string publisherId, string offerId, JsonObject document, string? ifMatch, IRequestObserver? observer, CancellationToken cancellationToken)
         {
+            observer ??= NullRequestObserver.Instance;
             var copy = (JsonObject)LosslessJson.Parse(LosslessJson.Write(document), "The offer definition", CpErrorKind.InvalidArgument)!;
             var stripped = OfferDocument.StripReadOnlyKeys(copy);
-            var request = ApiRequest.Create(HttpMethod.Put, OfferPath(publisherId, offerId), LosslessJson.Write(copy));
-            if (ifMatch != null)
-            {
-                request.Headers["If-Match"] = ifMatch;
-            }
+            var body = LosslessJson.Write(copy);
+            var path = OfferPath(publisherId, offerId);
+            var result = await SendOnceOrAdoptAsync(
+                ifMatch is null ? $"the PUT creating offer '{offerId}'" : $"the PUT of offer '{offerId}'",
+                async resent =>
+                {
+                    var request = ApiRequest.Create(HttpMethod.Put, path, body);
+                    if (ifMatch != null)
+                    {
+                        request.SetHeader("If-Match", ifMatch, "The offer's ETag");
+                    }
 
-            var response = await Connection.SendAsync(request, observer, cancellationToken).ConfigureAwait(false);
-            return (OfferDocument.Parse(response.Body, response.ETag), response.StatusCode == HttpStatusCode.Created, stripped);
+                    // Overwriting (If-Match: *) gives the same result however often it is sent; creating or updating a given ETag does not.
+                    request.IsIdempotent = ifMatch == "*";
+                    var response = await Connection.SendAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                    return new PutResult(OfferDocument.Parse(response.Body, response.ETag), response.StatusCode == HttpStatusCode.Created);
+                },
+                async () =>
+                {
+                    OfferDocument current;
+                    try
+                    {
+                        current = await GetOfferAsync(publisherId, offerId, null, null, observer, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (CpException e) when (e.Kind == CpErrorKind.NotFound)
+                    {
+                        return null;
+                    }
+
+                    return HoldsSameContent(current.Document, copy) ? new PutResult(current, created: ifMatch is null) : null;
+                },
+                result => $"the offer holds what was sent (ETag {result.Offer.ETag ?? "none"})",
+                observer,
+                cancellationToken).ConfigureAwait(false);
+            return (result.Offer, result.Created, stripped);
         }
 
         public async Task<OfferStatusInfo> GetOfferStatusAsync(string publisherId, string offerId, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             var response = await SendAsync(HttpMethod.Get, OfferPath(publisherId, offerId) + "/status", null, observer, cancellationToken).ConfigureAwait(false);
-            return OfferStatusInfo.Parse(LosslessJson.Parse(response.Body, "The offer status"), publisherId, offerId);
+            return OfferStatusInfo.FromJson(response.Body, publisherId, offerId);
         }
 
         public async Task<IReadOnlyList<OperationInfo>> ListOperationsAsync(string publisherId, string offerId, string? status, IRequestObserver? observer, CancellationToken cancellationToken)
@@ -113,13 +138,11 @@ namespace CloudPartner.Engine.Api
             var path = OfferPath(publisherId, offerId) + "/submissions";
             if (!string.IsNullOrEmpty(status))
             {
-                path += "?status=" + Uri.EscapeDataString(status);
+                path += "?status=" + Uri.EscapeDataString(Ids.Validate(status, "Status"));
             }
 
             var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
-            var operations = LosslessJson.ParseArray(response.Body, "The submissions list")
-                .Select(node => WithLocation(OperationInfo.Parse(node, publisherId, offerId)))
-                .ToList();
+            var operations = OperationInfo.ParseList(response.Body, publisherId, offerId).Select(WithLocation).ToList();
 
             // The filter's parameter name is undocumented (status vs submissionState), so filter here too.
             return string.IsNullOrEmpty(status)
@@ -130,7 +153,7 @@ namespace CloudPartner.Engine.Api
         public async Task<OperationInfo> GetOperationAsync(OperationLocation location, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Get, location.Uri.ToString()), observer, cancellationToken).ConfigureAwait(false);
-            var operation = OperationInfo.Parse(LosslessJson.Parse(response.Body, "The operation"), location.PublisherId, location.OfferId);
+            var operation = OperationInfo.FromJson(response.Body, location.PublisherId, location.OfferId);
             operation.Location = location;
             operation.Id ??= location.OperationId;
             operation.RetryAfter = response.RetryAfter;
@@ -158,8 +181,9 @@ namespace CloudPartner.Engine.Api
             var list = new List<string>();
             foreach (var email in emails)
             {
+                // Control characters are refused before trimming: "a@b.com\n" is not quietly turned into an address.
                 var trimmed = email?.Trim() ?? string.Empty;
-                if (trimmed.Length == 0 || trimmed.Length > 254 || !EmailPattern.IsMatch(trimmed) || trimmed.Any(char.IsControl))
+                if (trimmed.Length == 0 || trimmed.Length > 254 || Ids.HasControlCharacters(email!) || !EmailPattern.IsMatch(trimmed))
                 {
                     throw new CpException(CpErrorKind.InvalidArgument, $"-NotificationEmail '{Ids.Printable(email ?? string.Empty)}' is not an email address.");
                 }
@@ -185,29 +209,126 @@ namespace CloudPartner.Engine.Api
                 body = new JsonObject { ["metadata"] = new JsonObject { ["notification-emails"] = notificationEmails } }.ToJsonString();
             }
 
-            var attempts = 0;
-            while (true)
-            {
-                var started = Connection.Clock();
-                try
+            var started = Connection.Clock();
+            return await SendOnceOrAdoptAsync(
+                $"the {kind} request",
+                async resent =>
                 {
-                    var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Post, path, body), observer, cancellationToken).ConfigureAwait(false);
-                    return await OperationFromResponseAsync(publisherId, offerId, kind, response, started, observer, cancellationToken).ConfigureAwait(false);
-                }
-                catch (CpException e) when (e.OutcomeUnknown && attempts < Connection.Settings.MaxRetries)
-                {
-                    attempts++;
-                    observer.Verbose($"The {kind} request's outcome is unknown ({e.Message}); looking for an operation it may have started before trying again.");
-                    var adopted = await FindStartedOperationAsync(publisherId, offerId, kind, started, observer, cancellationToken).ConfigureAwait(false);
-                    if (adopted != null)
+                    try
                     {
-                        observer.Verbose($"Found operation {adopted.Id} ({adopted.SubmissionType}, {adopted.Status}); using it instead of sending {kind} again.");
+                        var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Post, path, body), observer, cancellationToken).ConfigureAwait(false);
+                        return await OperationFromResponseAsync(publisherId, offerId, kind, response, started, observer, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (CpException e) when (e.Kind == CpErrorKind.Conflict)
+                    {
+                        // Sent again and refused because of what is there now: the lost request took effect after all
+                        // (its operation may have ended already, or the look-up missed it through clock skew).
+                        var adopted = resent
+                            ? await FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: true, observer, cancellationToken).ConfigureAwait(false)
+                            : null;
+                        if (adopted is null)
+                        {
+                            e.RecommendedAction = ConflictAdvice(kind, offerId);
+                            throw;
+                        }
+
+                        observer.Verbose($"The {kind} request sent again was refused ({e.ServiceCode ?? "409"}); operation {adopted.Id} ({adopted.Status}) is the one the lost request started.");
                         return adopted;
                     }
+                },
+                () => FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: false, observer, cancellationToken),
+                operation => $"operation {operation.Id} ({operation.SubmissionType}, {operation.Status}) was started",
+                observer,
+                cancellationToken).ConfigureAwait(false);
+        }
 
-                    var wait = Connection.RetryPolicy.DelayFor(attempts, null, Connection.Clock());
-                    observer.Verbose($"No {kind} operation was started; sending {kind} again in {wait.TotalSeconds:0.##} s (attempt {attempts + 1}).");
+        private static string ConflictAdvice(OperationKind kind, string offerId)
+        {
+            switch (kind)
+            {
+                case OperationKind.GoLive:
+                    return $"Go live needs a publish waiting at publisher sign-off and no other operation running. Check with Get-CpOperation -OfferId '{offerId}' -Status running; wait for it (Wait-CpOperation) or cancel it (Stop-CpOperation).";
+                case OperationKind.Cancel:
+                    return $"Nothing could be canceled on offer '{offerId}'; Get-CpOperation -OfferId '{offerId}' shows its operations.";
+                default:
+                    return $"Only one operation can run on an offer. Check with Get-CpOperation -OfferId '{offerId}' -Status running; wait for it (Wait-CpOperation) or cancel it (Stop-CpOperation).";
+            }
+        }
+
+        /// <summary>
+        /// The one place for requests that must not be repeated blindly (a POST that starts an operation, a PUT that
+        /// creates or conditionally updates an offer). When the outcome of <paramref name="send"/> is unknown,
+        /// <paramref name="lookUp"/> checks whether it took effect; only when it did not is the request sent again, after
+        /// a backoff, up to the session's MaxRetries. A failing look-up is tried again: the request is never repeated
+        /// without a look-up that says it must be. <paramref name="send"/> is told whether it is a repeat.
+        /// </summary>
+        private async Task<T> SendOnceOrAdoptAsync<T>(
+            string what,
+            Func<bool, Task<T>> send,
+            Func<Task<T?>> lookUp,
+            Func<T, string> describe,
+            IRequestObserver observer,
+            CancellationToken cancellationToken)
+            where T : class
+        {
+            var maxRetries = Connection.Settings.MaxRetries;
+            var sent = 0;
+            while (true)
+            {
+                CpException unknown;
+                try
+                {
+                    return await send(sent > 0).ConfigureAwait(false);
+                }
+                catch (CpException e) when (e.OutcomeUnknown && sent < maxRetries)
+                {
+                    unknown = e;
+                }
+
+                sent++;
+                observer.Verbose($"The outcome of {what} is unknown ({unknown.Message}); checking whether it took effect before sending it again.");
+                var found = await LookUpAsync(what, $"its outcome is unknown: {unknown.Message}", lookUp, unknown, observer, cancellationToken).ConfigureAwait(false);
+                if (found != null)
+                {
+                    observer.Verbose($"It did: {describe(found)}; not sending {what} again.");
+                    return found;
+                }
+
+                var wait = Connection.RetryPolicy.DelayFor(sent, null, Connection.Clock());
+                observer.Verbose($"It did not; sending {what} again in {wait.TotalSeconds:0.##} s (attempt {sent + 1}).");
+                await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Runs <paramref name="lookUp"/>, trying again after transient failures; <paramref name="why"/> says why it is needed.</summary>
+        private async Task<T?> LookUpAsync<T>(string what, string why, Func<Task<T?>> lookUp, CpException? cause, IRequestObserver observer, CancellationToken cancellationToken)
+            where T : class
+        {
+            for (var tries = 1; ; tries++)
+            {
+                try
+                {
+                    return await lookUp().ConfigureAwait(false);
+                }
+                catch (CpException e) when (e.IsTransient && tries <= Connection.Settings.MaxRetries)
+                {
+                    var wait = Connection.RetryPolicy.DelayFor(tries, null, Connection.Clock());
+                    observer.Verbose($"Checking whether {what} took effect failed ({e.Message}); checking again in {wait.TotalSeconds:0.##} s.");
                     await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CpException e) when (e.IsTransient)
+                {
+                    throw new CpException(
+                        e.Kind,
+                        $"Checking whether {what} took effect failed ({why}): {e.Message}",
+                        "It may have taken effect: check with Get-CpOperation (or Get-CpOffer) before repeating it.",
+                        e)
+                    {
+                        StatusCode = e.StatusCode,
+                        HttpMethod = cause?.HttpMethod ?? e.HttpMethod,
+                        RequestUri = cause?.RequestUri ?? e.RequestUri,
+                        OutcomeUnknown = true,
+                    };
                 }
             }
         }
@@ -217,14 +338,27 @@ namespace CloudPartner.Engine.Api
             var header = response.Location ?? response.OperationLocation;
             if (!string.IsNullOrWhiteSpace(header))
             {
-                var location = ResolveLocation(header!, "Location");
+                OperationLocation location;
+                try
+                {
+                    location = OperationLocation.Resolve(header, Connection.Settings.Endpoint, Connection.Settings.ApiVersion, parameterName: null);
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.UntrustedLocation)
+                {
+                    e.RecommendedAction = $"The service accepted the {kind} request ({(int)response.StatusCode}) but pointed to a location the module will not follow or send the token to. "
+                        + $"The operation may be running: check it with Get-CpOperation -OfferId '{offerId}' before repeating the request.";
+                    e.Target = offerId;
+                    throw;
+                }
+
                 try
                 {
                     return await GetOperationAsync(location, observer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (CpException e) when (e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse)
+                catch (CpException e)
                 {
-                    // The operation was started; failing now would invite a second one. Report it with an unknown state.
+                    // The operation was started, whatever keeps us from reading it now (a transient failure, a session
+                    // disconnected meanwhile): failing would hide it and invite a second one. Report it, state unknown.
                     observer.Warning($"{kind} started ({location}), but reading the operation failed: {e.Message} Its state is unknown until the next Get-CpOperation.");
                     return new OperationInfo
                     {
@@ -238,18 +372,34 @@ namespace CloudPartner.Engine.Api
                 }
             }
 
-            // No Location (some migrated offers, synchronous cancel): find the operation in the offer's submissions.
-            var found = await FindStartedOperationAsync(publisherId, offerId, kind, started, observer, cancellationToken).ConfigureAwait(false)
-                ?? await LatestOperationAsync(publisherId, offerId, kind, observer, cancellationToken).ConfigureAwait(false);
+            // No Location (some migrated offers, synchronous cancel): the 2xx proves the request was acted on, so the
+            // operation is the one of this kind that the offer lists as started just now (it may have ended already).
+            var found = await LookUpAsync(
+                $"the {kind} request",
+                $"it was accepted ({(int)response.StatusCode}) without a Location",
+                () => FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: true, observer, cancellationToken),
+                null,
+                observer,
+                cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
-                throw new CpException(CpErrorKind.InvalidResponse, $"The {kind} request was accepted ({(int)response.StatusCode}) but the response has no Location and the offer lists no matching operation.");
+                throw new CpException(CpErrorKind.InvalidResponse, $"The {kind} request was accepted ({(int)response.StatusCode}) but the response has no Location and the offer lists no {kind} operation started since {started - AdoptionWindow:u}.")
+                {
+                    StatusCode = response.StatusCode,
+                    RecommendedAction = $"Check the offer's operations with Get-CpOperation -OfferId '{offerId}' before repeating the request.",
+                };
             }
 
             return found;
         }
 
-        private async Task<OperationInfo?> FindStartedOperationAsync(string publisherId, string offerId, OperationKind kind, DateTimeOffset started, IRequestObserver observer, CancellationToken cancellationToken)
+        /// <summary>
+        /// The operation of <paramref name="kind"/> that a request sent at <paramref name="started"/> may have started:
+        /// one created within <see cref="AdoptionWindow"/> of it (the window absorbs clock skew), newest first. Unless
+        /// <paramref name="includeFinished"/> (the service said it acted), only a running one counts, so a recent
+        /// operation that already failed is never taken for a new one.
+        /// </summary>
+        private async Task<OperationInfo?> FindStartedOperationAsync(string publisherId, string offerId, OperationKind kind, DateTimeOffset started, bool includeFinished, IRequestObserver observer, CancellationToken cancellationToken)
         {
             var operations = await ListOperationsAsync(publisherId, offerId, null, observer, cancellationToken).ConfigureAwait(false);
             var candidates = operations.Where(o => Matches(o, kind)).ToList();
@@ -264,24 +414,38 @@ namespace CloudPartner.Engine.Api
             else
             {
                 match = candidates
-                    .Where(o => !o.IsTerminal && (o.CreatedDateTime ?? o.LastActionDateTime ?? started) >= started - AdoptionWindow)
-                    .OrderByDescending(o => o.CreatedDateTime ?? DateTimeOffset.MinValue)
+                    .Where(o => (includeFinished || !o.IsTerminal) && (o.CreatedDateTime ?? o.LastActionDateTime ?? started) >= started - AdoptionWindow)
+                    .OrderBy(o => o.IsTerminal)
+                    .ThenByDescending(o => o.CreatedDateTime ?? DateTimeOffset.MinValue)
                     .FirstOrDefault();
             }
 
             return match is null ? null : await RefreshAsync(match, observer, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<OperationInfo?> LatestOperationAsync(string publisherId, string offerId, OperationKind kind, IRequestObserver observer, CancellationToken cancellationToken)
-        {
-            var operations = await ListOperationsAsync(publisherId, offerId, null, observer, cancellationToken).ConfigureAwait(false);
-            var latest = operations.Where(o => Matches(o, kind)).OrderByDescending(o => o.LastActionDateTime ?? o.CreatedDateTime ?? DateTimeOffset.MinValue).FirstOrDefault();
-            return latest is null ? null : await RefreshAsync(latest, observer, cancellationToken).ConfigureAwait(false);
-        }
-
         private async Task<OperationInfo> RefreshAsync(OperationInfo summary, IRequestObserver observer, CancellationToken cancellationToken)
         {
             return summary.Location is null ? summary : await GetOperationAsync(summary.Location, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Whether the offer now holds <paramref name="sent"/>: same type and definition, ignoring what the service stamps or strips.</summary>
+        private static bool HoldsSameContent(JsonObject current, JsonObject sent)
+        {
+            return string.Equals(JsonFields.String(current, "offerTypeId"), JsonFields.String(sent, "offerTypeId"), StringComparison.Ordinal)
+                && Comparable(current) == Comparable(sent);
+        }
+
+        private static string Comparable(JsonObject document)
+        {
+            var copy = (JsonObject)document.DeepClone();
+            OfferDocument.StripReadOnlyKeys(copy);
+            if (!(JsonFields.Get(copy, "definition") is JsonObject definition))
+            {
+                return "null";
+            }
+
+            definition.Remove("changedTime");
+            return LosslessJson.Write(definition);
         }
 
         private static bool Matches(OperationInfo operation, OperationKind kind)
@@ -313,6 +477,19 @@ namespace CloudPartner.Engine.Api
             }
 
             return operation;
+        }
+
+        private sealed class PutResult
+        {
+            public PutResult(OfferDocument offer, bool created)
+            {
+                Offer = offer;
+                Created = created;
+            }
+
+            public OfferDocument Offer { get; }
+
+            public bool Created { get; }
         }
 
         private Task<ApiResponse> SendAsync(HttpMethod method, string path, string? body, IRequestObserver? observer, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -7,7 +8,7 @@ using System.Threading.Tasks;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>The AccessToken flow: a token the user already has. It cannot be renewed.</summary>
-    public sealed class StaticTokenProvider : ITokenProvider
+    public sealed class StaticTokenProvider : ITokenProvider, IKnownSecrets
     {
         private readonly AccessToken token;
 
@@ -24,6 +25,8 @@ namespace CloudPartner.Engine.Auth
         public string? ClientId => token.ClientId;
 
         public bool CanRenew => false;
+
+        public IEnumerable<string> KnownSecrets => new[] { token.Token };
 
         public Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken) => Task.FromResult(token);
     }

@@ -7,18 +7,19 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>
-    /// The session's current token: renewed before it expires (5-minute margin) and after a 401, with one
-    /// acquisition at a time however many threads ask. Every token it sees is registered with the redactor.
+    /// The session's current token: renewed before it expires and after a 401, with one acquisition at a time
+    /// however many threads ask. Every token it sees is registered with the redactor.
     /// </summary>
     public sealed class TokenSource
     {
+        /// <summary>How long before expiry a renewable token is renewed, for tokens that live long enough (an hour or so).</summary>
         public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
 
         private readonly ITokenProvider provider;
         private readonly Redactor redactor;
         private readonly Func<DateTimeOffset> now;
         private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
-        private volatile AccessToken? current;
+        private volatile Held? current;
         private int acquisitions;
 
         public TokenSource(ITokenProvider provider, Redactor redactor, Func<DateTimeOffset>? now = null)
@@ -26,6 +27,13 @@ namespace CloudPartner.Engine.Auth
             this.provider = provider ?? throw new ArgumentNullException(nameof(provider));
             this.redactor = redactor ?? throw new ArgumentNullException(nameof(redactor));
             this.now = now ?? (() => DateTimeOffset.UtcNow);
+            if (provider is IKnownSecrets known)
+            {
+                foreach (var secret in known.KnownSecrets)
+                {
+                    redactor.AddSecret(secret);
+                }
+            }
         }
 
         public ITokenProvider Provider => provider;
@@ -33,17 +41,27 @@ namespace CloudPartner.Engine.Auth
         /// <summary>How many times the provider was asked for a token; tests use it to prove single-flight renewal.</summary>
         public int Acquisitions => Volatile.Read(ref acquisitions);
 
-        public DateTimeOffset? ExpiresOn => current?.ExpiresOn;
+        public DateTimeOffset? ExpiresOn => current?.Token.ExpiresOn;
+
+        /// <summary>
+        /// The margin for a token that lived <paramref name="lifetime"/> when it was acquired: five minutes, but never more
+        /// than a quarter of its life, so a short-lived token is renewed once per window instead of on every request.
+        /// </summary>
+        public static TimeSpan MarginFor(TimeSpan lifetime)
+        {
+            var quarter = TimeSpan.FromTicks(Math.Max(0, lifetime.Ticks / 4));
+            return quarter < RenewalMargin ? quarter : RenewalMargin;
+        }
 
         public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
         {
-            var token = current;
-            if (token != null && IsFresh(token))
+            var held = current;
+            if (held != null && IsFresh(held))
             {
-                return token;
+                return held.Token;
             }
 
-            return await AcquireAsync(stale: token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
+            return await AcquireAsync(stale: held?.Token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -60,17 +78,7 @@ namespace CloudPartner.Engine.Auth
             return await AcquireAsync(stale: rejected, forceRefresh: true, cancellationToken).ConfigureAwait(false);
         }
 
-        private bool IsFresh(AccessToken token)
-        {
-            if (!token.ExpiresOn.HasValue)
-            {
-                return true;
-            }
-
-            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early.
-            var margin = provider.CanRenew ? RenewalMargin : TimeSpan.Zero;
-            return token.ExpiresOn.Value - margin > now();
-        }
+        private bool IsFresh(Held held) => !held.RenewAt.HasValue || held.RenewAt.Value > now();
 
         private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, CancellationToken cancellationToken)
         {
@@ -78,9 +86,9 @@ namespace CloudPartner.Engine.Auth
             try
             {
                 var latest = current;
-                if (latest != null && !ReferenceEquals(latest, stale) && IsFresh(latest))
+                if (latest != null && !ReferenceEquals(latest.Token, stale) && IsFresh(latest))
                 {
-                    return latest;
+                    return latest.Token;
                 }
 
                 if (stale != null && !provider.CanRenew)
@@ -92,15 +100,42 @@ namespace CloudPartner.Engine.Auth
                 }
 
                 Interlocked.Increment(ref acquisitions);
+                var acquiredAt = now();
                 var token = await provider.AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
                 redactor.AddSecret(token.Token);
-                current = token;
+                current = new Held(token, RenewAtFor(token, acquiredAt));
                 return token;
             }
             finally
             {
                 gate.Release();
             }
+        }
+
+        private DateTimeOffset? RenewAtFor(AccessToken token, DateTimeOffset acquiredAt)
+        {
+            if (!token.ExpiresOn.HasValue)
+            {
+                return null;
+            }
+
+            // A token that cannot be renewed is used until it actually expires; a renewable one is renewed early.
+            var expires = token.ExpiresOn.Value;
+            return provider.CanRenew ? expires - MarginFor(expires - acquiredAt) : expires;
+        }
+
+        /// <summary>A token with the time from which it is no longer handed out.</summary>
+        private sealed class Held
+        {
+            public Held(AccessToken token, DateTimeOffset? renewAt)
+            {
+                Token = token;
+                RenewAt = renewAt;
+            }
+
+            public AccessToken Token { get; }
+
+            public DateTimeOffset? RenewAt { get; }
         }
     }
 }

@@ -40,6 +40,12 @@ namespace CloudPartner.Engine.Errors
 
         /// <summary>What the failure is about (offer id, operation), for the PowerShell error record.</summary>
         public object? Target { get; set; }
+
+        /// <summary>
+        /// A failure that may not happen again (the service failed or throttled after retries, or its answer could not
+        /// be read): a poll or a look-up is worth trying again after a backoff. Every other kind will not change by waiting.
+        /// </summary>
+        public bool IsTransient => Kind == CpErrorKind.ServiceError || Kind == CpErrorKind.Throttled || Kind == CpErrorKind.InvalidResponse;
     }
 
     internal static class ErrorAdvice

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudPartner.Engine.Json;
 
 namespace CloudPartner.Engine.Errors
 {
     /// <summary>Reads the service's error envelope: <c>{"error":{"code","message"}}</c>, or <c>{"Message":…}</c> on 401.</summary>
     internal static class ServiceErrorBody
     {
+        /// <summary>The code and message, or nulls for a body that is not such an envelope (this never throws).</summary>
         public static (string? Code, string? Message) Parse(string? body)
         {
             if (string.IsNullOrWhiteSpace(body))
@@ -12,55 +15,46 @@ namespace CloudPartner.Engine.Errors
                 return (null, null);
             }
 
+            JsonNode? node;
             try
             {
-                using var document = JsonDocument.Parse(body!);
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    return (null, null);
-                }
-
-                if (TryGet(root, "error", out var error))
-                {
-                    if (error.ValueKind == JsonValueKind.Object)
-                    {
-                        return (Text(error, "code"), Text(error, "message"));
-                    }
-
-                    if (error.ValueKind == JsonValueKind.String)
-                    {
-                        // OAuth shape: {"error":"invalid_client","error_description":"AADSTS…"}
-                        return (error.GetString(), Text(root, "error_description"));
-                    }
-                }
-
-                return (Text(root, "code"), Text(root, "message"));
+                // The validating parser: a body it accepts can be read anywhere without surprises (lone surrogates…).
+                node = LosslessJson.Parse(body!, "The error body");
             }
-            catch (JsonException)
+            catch (CpException)
             {
                 return (null, null);
             }
-        }
 
-        private static string? Text(JsonElement element, string name)
-        {
-            return TryGet(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        }
-
-        private static bool TryGet(JsonElement element, string name, out JsonElement value)
-        {
-            foreach (var property in element.EnumerateObject())
+            if (!(node is JsonObject root))
             {
-                if (string.Equals(property.Name, name, System.StringComparison.OrdinalIgnoreCase))
-                {
-                    value = property.Value;
-                    return true;
-                }
+                return (null, null);
             }
 
-            value = default;
-            return false;
+            var error = JsonFields.Get(root, "error");
+            if (error is JsonObject envelope)
+            {
+                return (Text(envelope, "code"), Text(envelope, "message"));
+            }
+
+            if (IsString(error))
+            {
+                // OAuth shape: {"error":"invalid_client","error_description":"AADSTS…"}
+                return (error!.GetValue<JsonElement>().GetString(), Text(root, "error_description"));
+            }
+
+            return (Text(root, "code"), Text(root, "message"));
+        }
+
+        private static string? Text(JsonObject obj, string name)
+        {
+            var node = JsonFields.Get(obj, name);
+            return IsString(node) ? node!.GetValue<JsonElement>().GetString() : null;
+        }
+
+        private static bool IsString(JsonNode? node)
+        {
+            return node is JsonValue value && value.TryGetValue<JsonElement>(out var element) && element.ValueKind == JsonValueKind.String;
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
@@ -30,6 +31,9 @@ namespace CloudPartner.Engine.Http
         private static readonly Func<HttpContent, CancellationToken, Stream>? SyncReadAsStream =
             Bind<Func<HttpContent, CancellationToken, Stream>>(typeof(HttpContent), "ReadAsStream", typeof(CancellationToken));
 
+        /// <summary>A URL scheme (javascript:, data:, file:…) where a path was expected.</summary>
+        private static readonly Regex SchemePrefix = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:", RegexOptions.CultureInvariant);
+
         private readonly HttpClient http;
 
         // Whether requests may run synchronously on a caller that waits anyway: only with the session's own handler
@@ -39,6 +43,7 @@ namespace CloudPartner.Engine.Http
         private readonly Func<TimeSpan, CancellationToken, Task> delay;
         private long requestCount;
         private long retryCount;
+        private int disposed;
 
         public ApiConnection(
             ConnectionSettings settings,
@@ -46,7 +51,8 @@ namespace CloudPartner.Engine.Http
             HttpMessageHandler? handler = null,
             RetryPolicy? retryPolicy = null,
             Func<TimeSpan, CancellationToken, Task>? delay = null,
-            Func<DateTimeOffset>? clock = null)
+            Func<DateTimeOffset>? clock = null,
+            Redactor? redactor = null)
         {
             Settings = settings?.Clone() ?? throw new ArgumentNullException(nameof(settings));
             Settings.Endpoint = EndpointPolicy.ValidateEndpoint(settings.Endpoint);
@@ -61,7 +67,7 @@ namespace CloudPartner.Engine.Http
             }
 
             Clock = clock ?? (() => DateTimeOffset.UtcNow);
-            Redactor = new Redactor();
+            Redactor = redactor ?? new Redactor();
             Tokens = new TokenSource(tokenProvider, Redactor, Clock);
             this.retryPolicy = retryPolicy ?? new RetryPolicy(Settings.MaxRetries);
             this.delay = delay ?? Task.Delay;
@@ -94,10 +100,20 @@ namespace CloudPartner.Engine.Http
 
         public long RetryCount => Interlocked.Read(ref retryCount);
 
+        /// <summary>True once the session was disconnected: no request is sent any more.</summary>
+        public bool IsDisconnected => Volatile.Read(ref disposed) != 0;
+
         /// <summary>Turns a path or URL into the absolute request URL, refusing any other host.</summary>
         public Uri ResolveUrl(string pathOrUrl)
         {
-            var text = (pathOrUrl ?? string.Empty).Trim();
+            // Control characters are refused before trimming: "/api/x\n" is not quietly turned into a path.
+            var raw = pathOrUrl ?? string.Empty;
+            if (Ids.HasControlCharacters(raw))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(raw)}' contains control characters; it is not a path on the endpoint.");
+            }
+
+            var text = raw.Trim();
             if (text.Length == 0)
             {
                 throw new CpException(CpErrorKind.InvalidArgument, "-Path is empty.");
@@ -106,22 +122,30 @@ namespace CloudPartner.Engine.Http
             Uri target;
             if (Uri.TryCreate(text, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
             {
-                if (!EndpointPolicy.IsSameOrigin(Settings.Endpoint, absolute))
-                {
-                    throw new CpException(
-                        CpErrorKind.UntrustedLocation,
-                        $"Refusing to send the session's token to {absolute.GetLeftPart(UriPartial.Authority)}: it is not the session's endpoint {Settings.Endpoint.GetLeftPart(UriPartial.Authority)}.");
-                }
-
                 target = absolute;
             }
-            else if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf("://", StringComparison.Ordinal) >= 0 || HasControlCharacters(text))
+            else if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf("://", StringComparison.Ordinal) >= 0 || SchemePrefix.IsMatch(text))
             {
                 throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a path on the endpoint.");
             }
             else
             {
-                target = new Uri(Settings.Endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
+                try
+                {
+                    target = new Uri(Settings.Endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
+                }
+                catch (UriFormatException e)
+                {
+                    throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a valid path: {e.Message}");
+                }
+            }
+
+            // Checked on the final URL whatever the input's form, so no path can resolve to another host.
+            if (!EndpointPolicy.IsSameOrigin(Settings.Endpoint, target))
+            {
+                throw new CpException(
+                    CpErrorKind.UntrustedLocation,
+                    $"Refusing to send the session's token to {target.GetLeftPart(UriPartial.Authority)}: it is not the session's endpoint {Settings.Endpoint.GetLeftPart(UriPartial.Authority)}.");
             }
 
             if (target.Query.IndexOf("api-version=", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -137,6 +161,13 @@ namespace CloudPartner.Engine.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             observer ??= NullRequestObserver.Instance;
+            ThrowIfDisconnected();
+            if (!(observer is NullRequestObserver))
+            {
+                // Token renewals below (and the identity provider's log) report to this request's observer.
+                ObserverContext.Set(observer);
+            }
+
             var url = ResolveUrl(request.PathOrUrl);
 
             // Acquired before anything is logged, so the redactor already knows the token.
@@ -157,6 +188,7 @@ namespace CloudPartner.Engine.Http
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                ThrowIfDisconnected();
                 var token = await Tokens.GetAsync(cancellationToken).ConfigureAwait(false);
                 Attempt attempt;
                 try
@@ -167,6 +199,11 @@ namespace CloudPartner.Engine.Http
                 catch (CpException)
                 {
                     throw;
+                }
+                catch (Exception e) when (IsDisconnected && !cancellationToken.IsCancellationRequested)
+                {
+                    // Disconnect-CpAccount disposed the client under this call (another runspace, or Ctrl+C races).
+                    throw Disconnected(e);
                 }
                 catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
                 {
@@ -215,7 +252,7 @@ namespace CloudPartner.Engine.Http
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, attempt.Response, Clock());
-                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {attempt.Response.ReasonPhrase}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {Reason(attempt.Response)}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
                         await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                         continue;
@@ -224,7 +261,7 @@ namespace CloudPartner.Engine.Http
                     var body = attempt.Body;
                     if (observer.IsVerboseEnabled)
                     {
-                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {attempt.Response.ReasonPhrase} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
+                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {Reason(attempt.Response)} in {watch.ElapsedMilliseconds} ms" + (retries > 0 ? $" after {retries} retries." : "."));
                     }
 
                     if (body.Length > 0 && observer.IsDebugEnabled)
@@ -239,7 +276,7 @@ namespace CloudPartner.Engine.Http
 
                     if ((int)status >= 400)
                     {
-                        var error = ErrorMapper.FromResponse(status, attempt.Response.ReasonPhrase, body, request.Method.Method, ShownUrl(), Redactor, retries);
+                        var error = ErrorMapper.FromResponse(status, Reason(attempt.Response), body, request.Method.Method, ShownUrl(), Redactor, retries);
                         if (status == HttpStatusCode.Unauthorized && !Tokens.Provider.CanRenew)
                         {
                             error.RecommendedAction = "The token given to Connect-CpAccount was refused (expired or not valid for this publisher). Run Connect-CpAccount again with a fresh token.";
@@ -272,7 +309,15 @@ namespace CloudPartner.Engine.Http
             return wait <= TimeSpan.Zero ? Task.CompletedTask : delay(wait, cancellationToken);
         }
 
-        public void Dispose() => http.Dispose();
+        /// <summary>Closes the connection and forgets the provider's tokens and credentials.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                http.Dispose();
+                (Tokens.Provider as IDisposable)?.Dispose();
+            }
+        }
 
         /// <summary>
         /// One attempt. <paramref name="synchronous"/>: send and read on the calling thread (the caller waits for the
@@ -308,7 +353,7 @@ namespace CloudPartner.Engine.Http
                 response ??= await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 try
                 {
-                    var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token).ConfigureAwait(false);
+                    var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token, cancellationToken).ConfigureAwait(false);
                     return new Attempt(response, body);
                 }
                 catch
@@ -331,6 +376,7 @@ namespace CloudPartner.Engine.Http
             message.Headers.TryAddWithoutValidation("User-Agent", Settings.UserAgent);
             foreach (var header in request.Headers)
             {
+                // Checked by ApiRequest.SetHeader: a token name and printable ASCII only.
                 message.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
@@ -347,48 +393,60 @@ namespace CloudPartner.Engine.Http
             return message;
         }
 
-        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, bool synchronous, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the body within the attempt's time and size limits. The server has answered by now, so a body that
+        /// is too large or never ends is an invalid response (not retried); a connection lost mid-body is a network failure.
+        /// <paramref name="synchronous"/>: read on the calling thread.
+        /// </summary>
+        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, bool synchronous, CancellationToken attemptToken, CancellationToken userToken)
         {
             var limit = Settings.MaxResponseBytes;
             var declared = response.Content.Headers.ContentLength;
             if (declared > limit)
             {
-                throw TooLarge(request, url, declared.Value);
+                throw BodyRefused(request, url, response, $"announced a body of {declared.Value} bytes, more than the {limit / (1024 * 1024)} MB an answer may have");
             }
 
             using var stream = synchronous
-                ? SyncReadAsStream!(response.Content, cancellationToken)
+                ? SyncReadAsStream!(response.Content, attemptToken)
                 : await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 
             // A declared length sizes the buffer (one byte more, so that the read that finds the end needs no growth);
             // the length is still not trusted: a longer body grows the buffer up to the limit.
             var buffer = new byte[declared.HasValue ? (int)Math.Min(limit + 1, declared.Value + 1) : 16 * 1024];
             var length = 0;
-            while (true)
+            try
             {
-                if (length == buffer.Length)
+                while (true)
                 {
-                    if (buffer.Length >= limit + 1)
+                    if (length == buffer.Length)
                     {
-                        throw TooLarge(request, url, length);
+                        if (buffer.Length >= limit + 1)
+                        {
+                            throw BodyRefused(request, url, response, $"sent more than the {limit / (1024 * 1024)} MB an answer may have ({length} bytes read)");
+                        }
+
+                        Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(16 * 1024, (long)buffer.Length * 2)));
                     }
 
-                    Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(16 * 1024, (long)buffer.Length * 2)));
-                }
+                    var read = synchronous
+                        ? ReadWithCancellation(stream, buffer, length, attemptToken)
+                        : await stream.ReadAsync(buffer, length, buffer.Length - length, attemptToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                var read = synchronous
-                    ? ReadWithCancellation(stream, buffer, length, cancellationToken)
-                    : await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
+                    length += read;
+                    if (length > limit)
+                    {
+                        throw BodyRefused(request, url, response, $"sent more than the {limit / (1024 * 1024)} MB an answer may have ({length} bytes read)");
+                    }
                 }
-
-                length += read;
-                if (length > limit)
-                {
-                    throw TooLarge(request, url, length);
-                }
+            }
+            catch (OperationCanceledException e) when (!userToken.IsCancellationRequested)
+            {
+                throw BodyRefused(request, url, response, $"its body did not end within {Settings.RequestTimeout.TotalSeconds:0.#} s ({length} bytes read)", e);
             }
 
             return Encoding.UTF8.GetString(buffer, 0, length);
@@ -418,16 +476,45 @@ namespace CloudPartner.Engine.Http
             return method is null ? null : (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), method, throwOnBindFailure: false);
         }
 
-        private CpException TooLarge(ApiRequest request, Uri url, long size)
+        /// <summary>A response refused after the server answered; the URL is redacted here, on this error path only.</summary>
+        private CpException BodyRefused(ApiRequest request, Uri url, HttpResponseMessage response, string what, Exception? inner = null)
         {
+            var shownUrl = Redactor.Redact(url.ToString());
+            var status = (int)response.StatusCode;
             return new CpException(
                 CpErrorKind.InvalidResponse,
-                $"{request.Method} {Redactor.Redact(url.ToString())} answered with more than {Settings.MaxResponseBytes / (1024 * 1024)} MB ({size} bytes read); the response was refused.")
+                $"{request.Method} {shownUrl} answered {status} {Reason(response)}, but {what}; the response was refused.",
+                request.IsIdempotent ? null : "The request may have been acted on: check Get-CpOperation (or Get-CpOffer) before repeating it.",
+                inner)
             {
+                StatusCode = response.StatusCode,
                 HttpMethod = request.Method.Method,
-                RequestUri = Redactor.Redact(url.ToString()),
+                RequestUri = shownUrl,
+
+                // The server received the request; only a 4xx proves it did not act on it.
+                OutcomeUnknown = !request.IsIdempotent && !(status >= 400 && status < 500),
             };
         }
+
+        private CpException Disconnected(Exception? inner)
+        {
+            return new CpException(
+                CpErrorKind.NotConnected,
+                "This session was disconnected with Disconnect-CpAccount; no request is sent through it any more.",
+                "Run Connect-CpAccount again and use the session it returns.",
+                inner);
+        }
+
+        private void ThrowIfDisconnected()
+        {
+            if (IsDisconnected)
+            {
+                throw Disconnected(null);
+            }
+        }
+
+        /// <summary>The reason phrase, as the server sent it but redacted and printable (it is shown in messages).</summary>
+        private string Reason(HttpResponseMessage response) => Redactor.Redact(Ids.Printable(response.ReasonPhrase ?? string.Empty));
 
         private CpException Redirect(ApiRequest request, string shownUrl, HttpResponseMessage response)
         {
@@ -502,18 +589,6 @@ namespace CloudPartner.Engine.Http
 
         private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
-        private static bool HasControlCharacters(string text)
-        {
-            foreach (var c in text)
-            {
-                if (char.IsControl(c))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private readonly struct Attempt
         {

@@ -46,10 +46,15 @@ namespace CloudPartner.Engine.Json
                 throw new CpException(kind, $"{what} is empty where JSON was expected.");
             }
 
+            if (text.TrimStart().StartsWith("<", StringComparison.Ordinal))
+            {
+                throw new CpException(kind, $"{what} is an HTML or XML page, not JSON (a proxy or gateway may have answered instead of the service).");
+            }
+
             try
             {
                 var node = JsonNode.Parse(text, nodeOptions: null, documentOptions: ReadOptions);
-                CheckDuplicateKeys(node);
+                Validate(node);
                 return node;
             }
             catch (JsonException e)
@@ -60,14 +65,19 @@ namespace CloudPartner.Engine.Json
 
         /// <summary>
         /// Parses JSON text into a read-only document, for callers that only walk it once (no editing, no tree of
-        /// nodes). Same limits and errors as <see cref="Parse"/>, except duplicate keys, which the caller checks
-        /// as it walks (see <see cref="DuplicateKey"/>). Dispose the document.
+        /// nodes). Same limits and errors as <see cref="Parse"/>, except duplicate keys and lone surrogates, which the
+        /// caller checks as it walks (see <see cref="DuplicateKey"/> and <see cref="NotUtf16"/>). Dispose the document.
         /// </summary>
         public static JsonDocument ParseDocument(string text, string what = "The response", CpErrorKind kind = CpErrorKind.InvalidResponse)
         {
             if (string.IsNullOrWhiteSpace(text))
             {
                 throw new CpException(kind, $"{what} is empty where JSON was expected.");
+            }
+
+            if (text.TrimStart().StartsWith("<", StringComparison.Ordinal))
+            {
+                throw new CpException(kind, $"{what} is an HTML or XML page, not JSON (a proxy or gateway may have answered instead of the service).");
             }
 
             try
@@ -84,6 +94,12 @@ namespace CloudPartner.Engine.Json
         public static CpException DuplicateKey(string path, string key, string what = "The response", CpErrorKind kind = CpErrorKind.InvalidResponse)
         {
             return new CpException(kind, $"{what} is not valid JSON: Duplicate key in the object at {path}: An item with the same key has already been added. Key: {key}");
+        }
+
+        /// <summary>The error for a key or string that holds a lone UTF-16 surrogate, as <see cref="Parse"/> reports it.</summary>
+        public static CpException NotUtf16(string path, InvalidOperationException e, string what = "The response", CpErrorKind kind = CpErrorKind.InvalidResponse)
+        {
+            return new CpException(kind, $"{what} is not valid JSON: A key or string at {Shorten(path)} is not valid UTF-16 text: {FirstLine(e.Message)}", inner: e);
         }
 
         /// <summary>Parses a JSON object; anything else (array, null, number) is an invalid response.</summary>
@@ -109,10 +125,14 @@ namespace CloudPartner.Engine.Json
             return node.ToJsonString(indented ? IndentedOptions : WriteOptions);
         }
 
-        private static void CheckDuplicateKeys(JsonNode? node)
+        /// <summary>
+        /// Walks the whole tree once, so that everything a reader may later ask of it is known to work: JsonObject
+        /// reports duplicate keys lazily, and System.Text.Json refuses to decode a string or key holding a lone UTF-16
+        /// surrogate ("\ud800") only when it is read. Both surface here, at parse time, as a JsonException.
+        /// </summary>
+        private static void Validate(JsonNode? node)
         {
-            // JsonObject reports duplicate keys lazily; walking the tree surfaces them here, at parse time. The path
-            // is worked out only for the error, so that a clean document costs no strings.
+            // The path is worked out only for an error, so that a clean document costs no strings.
             switch (node)
             {
                 case JsonObject obj:
@@ -120,19 +140,34 @@ namespace CloudPartner.Engine.Json
                     {
                         foreach (var property in obj)
                         {
-                            CheckDuplicateKeys(property.Value);
+                            Validate(property.Value);
                         }
                     }
                     catch (ArgumentException e)
                     {
-                        throw new JsonException($"Duplicate key in the object at {PathOf(obj)}: {e.Message}", e);
+                        throw new JsonException($"Duplicate key in the object at {Shorten(PathOf(obj))}: {e.Message}", e);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new JsonException($"A key of the object at {Shorten(PathOf(obj))} is not valid UTF-16 text: {e.Message}", e);
                     }
 
                     break;
                 case JsonArray array:
                     for (var i = 0; i < array.Count; i++)
                     {
-                        CheckDuplicateKeys(array[i]);
+                        Validate(array[i]);
+                    }
+
+                    break;
+                case JsonValue value when value.TryGetValue<JsonElement>(out var element) && element.ValueKind == JsonValueKind.String:
+                    try
+                    {
+                        element.GetString();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new JsonException($"The string at {Shorten(PathOf(value))} is not valid UTF-16 text: {e.Message}", e);
                     }
 
                     break;
@@ -165,6 +200,8 @@ namespace CloudPartner.Engine.Json
             segments.Reverse();
             return "$" + string.Concat(segments);
         }
+
+        private static string Shorten(string path) => path.Length > 120 ? path.Substring(0, 60) + "…" + path.Substring(path.Length - 59) : path;
 
         private static CpException NotJson(string what, CpErrorKind kind, JsonException e)
         {

@@ -71,6 +71,23 @@ namespace CloudPartner.Engine.Models
             return new OfferDocument(LosslessJson.ParseObject(json, "The offer in the response"), eTag, json);
         }
 
+        /// <summary>The offers list (summaries, without ETags) as GET …/offers returns it.</summary>
+        public static IReadOnlyList<OfferDocument> ParseList(string json)
+        {
+            var offers = new List<OfferDocument>();
+            foreach (var item in LosslessJson.ParseArray(json, "The offers list"))
+            {
+                if (!(item is JsonObject offer))
+                {
+                    throw new CpException(CpErrorKind.InvalidResponse, "An entry of the offers list is not a JSON object.");
+                }
+
+                offers.Add(new OfferDocument(offer, eTag: null));
+            }
+
+            return offers;
+        }
+
         /// <summary>
         /// Removes the keys the service refuses on PUT from <c>definition.offer</c> and from each plan, in place.
         /// Returns the JSON paths it removed. Everything else is left exactly as read.

@@ -26,6 +26,12 @@ namespace CloudPartner.Engine.Models
 
         public IReadOnlyList<string> NotificationEmails { get; set; } = new string[0];
 
+        /// <summary>The body of GET …/offers/{id}/status.</summary>
+        public static OfferStatusInfo FromJson(string json, string publisherId, string offerId)
+        {
+            return Parse(LosslessJson.Parse(json, "The offer status"), publisherId, offerId);
+        }
+
         public static OfferStatusInfo Parse(JsonNode? node, string publisherId, string offerId)
         {
             if (!(node is JsonObject obj))

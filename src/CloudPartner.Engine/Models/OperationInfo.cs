@@ -107,6 +107,18 @@ namespace CloudPartner.Engine.Models
             }
         }
 
+        /// <summary>The body of an operation GET (any Location form).</summary>
+        public static OperationInfo FromJson(string json, string publisherId, string offerId)
+        {
+            return Parse(LosslessJson.Parse(json, "The operation"), publisherId, offerId);
+        }
+
+        /// <summary>The body of GET …/submissions: the offer's operations, newest first.</summary>
+        public static IReadOnlyList<OperationInfo> ParseList(string json, string publisherId, string offerId)
+        {
+            return LosslessJson.ParseArray(json, "The submissions list").Select(node => Parse(node, publisherId, offerId)).ToList();
+        }
+
         /// <summary>
         /// Reads an operation detail or a submissions-list entry. The documented sample wraps the object in an array,
         /// so a one-element array is accepted too.

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Json;
@@ -14,6 +15,12 @@ namespace CloudPartner.Engine.Models
         public IReadOnlyList<string> OfferTypeCategories { get; set; } = new string[0];
 
         public long? SellerId { get; set; }
+
+        /// <summary>The publishers list as GET /api/publishers returns it.</summary>
+        public static IReadOnlyList<PublisherInfo> ParseList(string json)
+        {
+            return LosslessJson.ParseArray(json, "The publishers list").Select(Parse).ToList();
+        }
 
         public static PublisherInfo Parse(JsonNode? node)
         {

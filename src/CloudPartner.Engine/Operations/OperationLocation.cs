@@ -12,8 +12,8 @@ namespace CloudPartner.Engine.Operations
     /// </summary>
     public sealed class OperationLocation
     {
-        private static readonly Regex MigratedPath = new Regex(@"^/api/publishers/(?<publisher>[^/]+)/offers/(?<offer>[^/]+)/operations/(?<operation>[^/]+)/?$", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly Regex LegacyPath = new Regex(@"^/api/operations/(?<operation>[^/]+)/?$", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex MigratedPath = new Regex(@"^/api/publishers/(?<publisher>[^/]+)/offers/(?<offer>[^/]+)/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex LegacyPath = new Regex(@"^/api/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         private OperationLocation(Uri uri, string publisherId, string offerId, string operationId)
         {
@@ -37,15 +37,20 @@ namespace CloudPartner.Engine.Operations
 
         public override string ToString() => Uri.OriginalString;
 
-        public static OperationLocation Resolve(string? value, Uri endpoint, string apiVersion, string parameterName = "Location")
+        /// <param name="parameterName">The parameter the value was given in, or null when it came from the service (a header).</param>
+        public static OperationLocation Resolve(string? value, Uri endpoint, string apiVersion, string? parameterName = "Location")
         {
+            var what = parameterName is null ? "the operation location the service sent" : "-" + parameterName;
+            var idParameter = parameterName ?? "Location";
+            CpException Untrusted(string refused, string reason) => new CpException(CpErrorKind.UntrustedLocation, $"Refusing {what} '{Ids.Printable(refused)}': {reason}.");
+
             var text = value?.Trim() ?? string.Empty;
             if (text.Length == 0)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is empty.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"{what} is empty.");
             }
 
-            if (text.Length > 2048 || HasControlCharacters(text))
+            if (text.Length > 2048 || Ids.HasControlCharacters(value!))
             {
                 throw Untrusted(text, "it is too long or contains control characters");
             }
@@ -76,14 +81,19 @@ namespace CloudPartner.Engine.Operations
             }
 
             var path = Uri.UnescapeDataString(rawPath);
+            if (Ids.HasControlCharacters(path))
+            {
+                throw Untrusted(text, "it contains encoded control characters");
+            }
+
             string publisher, offer, operation;
             var migrated = MigratedPath.Match(path);
             var legacy = LegacyPath.Match(path);
             if (migrated.Success)
             {
-                publisher = Ids.PublisherId(migrated.Groups["publisher"].Value, parameterName);
-                offer = Ids.OfferId(migrated.Groups["offer"].Value, parameterName);
-                operation = Ids.OperationId(migrated.Groups["operation"].Value, parameterName);
+                publisher = Ids.PublisherId(migrated.Groups["publisher"].Value, idParameter);
+                offer = Ids.OfferId(migrated.Groups["offer"].Value, idParameter);
+                operation = Ids.OperationId(migrated.Groups["operation"].Value, idParameter);
             }
             else if (legacy.Success && Ids.IsLegacyOperationId(legacy.Groups["operation"].Value))
             {
@@ -115,24 +125,6 @@ namespace CloudPartner.Engine.Operations
                 ? "/api/operations/" + id
                 : $"/api/publishers/{Ids.Segment(Ids.PublisherId(publisherId))}/offers/{Ids.Segment(Ids.OfferId(offerId))}/operations/{id}";
             return Resolve(path, endpoint, apiVersion);
-        }
-
-        private static bool HasControlCharacters(string text)
-        {
-            foreach (var c in text)
-            {
-                if (char.IsControl(c))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static CpException Untrusted(string value, string reason)
-        {
-            return new CpException(CpErrorKind.UntrustedLocation, $"Refusing operation location '{Ids.Printable(value)}': {reason}.");
         }
     }
 }

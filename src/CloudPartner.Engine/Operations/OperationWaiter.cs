@@ -12,10 +12,16 @@ namespace CloudPartner.Engine.Operations
     {
         public static readonly TimeSpan DefaultPollingInterval = TimeSpan.FromSeconds(60);
 
+        /// <summary>Shorter intervals would hammer the service (and are almost always a unit mistake).</summary>
+        public static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(10);
+
         public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
 
         /// <summary>Null waits as long as it takes.</summary>
         public TimeSpan? Timeout { get; set; }
+
+        /// <summary>Read the operation again before the first interval (for an operation object that may be stale).</summary>
+        public bool RefreshFirst { get; set; }
     }
 
     public enum WaitOutcome
@@ -75,9 +81,9 @@ namespace CloudPartner.Engine.Operations
                 throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location to poll; read it again with Get-CpOperation.");
             }
 
-            if (options.PollingInterval <= TimeSpan.Zero)
+            if (options.PollingInterval < WaitOptions.MinimumPollingInterval)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, "-PollingInterval must be positive.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-PollingInterval must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms.");
             }
 
             observer ??= NullRequestObserver.Instance;
@@ -87,9 +93,19 @@ namespace CloudPartner.Engine.Operations
             var polls = 0;
             var failures = 0;
             string? lastStatus = null;
-
+            // A possibly stale operation is read again before it is judged; the first read fails over like any poll.
+            var pollNow = options.RefreshFirst;
             while (true)
             {
+                if (pollNow)
+                {
+                    pollNow = false;
+                    if (await PollAsync().ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+                }
+
                 progress?.Invoke(current);
                 var described = Describe(current);
                 if (described != lastStatus)
@@ -122,16 +138,24 @@ namespace CloudPartner.Engine.Operations
                 }
 
                 await connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                await PollAsync().ConfigureAwait(false);
+            }
+
+            // Reads the operation again; false when a transient failure left the last known state in place.
+            async Task<bool> PollAsync()
+            {
                 try
                 {
                     polls++;
                     current = await api.GetOperationAsync(current.Location!, observer, cancellationToken).ConfigureAwait(false);
                     failures = 0;
+                    return true;
                 }
-                catch (CpException e) when (IsTransient(e))
+                catch (CpException e) when (e.IsTransient)
                 {
                     failures++;
                     observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
+                    return false;
                 }
                 catch (CpException e) when (e.Kind == CpErrorKind.Unauthorized)
                 {
@@ -140,11 +164,6 @@ namespace CloudPartner.Engine.Operations
                     throw;
                 }
             }
-        }
-
-        private static bool IsTransient(CpException e)
-        {
-            return e.Kind == CpErrorKind.ServiceError || e.Kind == CpErrorKind.Throttled || e.Kind == CpErrorKind.InvalidResponse;
         }
 
         private static WaitOutcome Outcome(OperationInfo operation)

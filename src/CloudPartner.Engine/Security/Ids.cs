@@ -9,8 +9,9 @@ namespace CloudPartner.Engine.Security
     {
         public const int MaxLength = 128;
 
-        private static readonly Regex IdPattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        private static readonly Regex LegacyOperationPattern = new Regex(@"^(?<publisher>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<offer>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<version>\d{1,19})\$(?<slot>[A-Za-z]{1,32})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        // \z, not $: '$' also matches before a final newline, which would let "offer\n" through.
+        private static readonly Regex IdPattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private static readonly Regex LegacyOperationPattern = new Regex(@"^(?<publisher>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<offer>[A-Za-z0-9][A-Za-z0-9._-]*)\$(?<version>[0-9]{1,19})\$(?<slot>[A-Za-z]{1,32})\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public static string PublisherId(string? value, string parameterName = "PublisherId") => Validate(value, parameterName);
 
@@ -19,6 +20,11 @@ namespace CloudPartner.Engine.Security
         /// <summary>An operation id is a GUID (migrated offers) or <c>publisher$offer$n$slot</c> (non-migrated offers).</summary>
         public static string OperationId(string? value, string parameterName = "OperationId")
         {
+            if (value != null && HasControlCharacters(value))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} '{Printable(value)}' contains control characters; it is not an operation id.");
+            }
+
             var text = value?.Trim() ?? string.Empty;
             if (Guid.TryParse(text, out var guid) && text.Length <= 38)
             {
@@ -64,6 +70,20 @@ namespace CloudPartner.Engine.Security
             }
 
             return value;
+        }
+
+        /// <summary>True when <paramref name="text"/> holds a control character (newline, tab, NUL, …) anywhere.</summary>
+        public static bool HasControlCharacters(string text)
+        {
+            foreach (var c in text)
+            {
+                if (char.IsControl(c))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Shows control characters visibly and shortens long values, for error messages.</summary>

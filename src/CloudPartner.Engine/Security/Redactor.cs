@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using CloudPartner.Engine.Errors;
 
 namespace CloudPartner.Engine.Security
 {
@@ -23,8 +24,8 @@ namespace CloudPartner.Engine.Security
 
         private readonly object gate = new object();
 
-        // Each secret with its URL-escaped form (escaped once here, not on every Redact), longest first.
-        private KeyValuePair<string, string>[] secrets = Array.Empty<KeyValuePair<string, string>>();
+        // Each secret with its percent-encoded form (when different), longest first; replaced whole, never mutated.
+        private string[] secrets = Array.Empty<string>();
 
         /// <summary>Registers a value that must never appear in output (ignores empty and very short values).</summary>
         public void AddSecret(string? secret)
@@ -36,16 +37,19 @@ namespace CloudPartner.Engine.Security
 
             lock (gate)
             {
-                foreach (var known in secrets)
+                if (Array.IndexOf(secrets, secret) >= 0)
                 {
-                    if (known.Key == secret)
-                    {
-                        return;
-                    }
+                    return;
                 }
 
-                var next = new List<KeyValuePair<string, string>>(secrets) { new KeyValuePair<string, string>(secret, Uri.EscapeDataString(secret)) };
-                next.Sort((a, b) => b.Key.Length.CompareTo(a.Key.Length));
+                var next = new List<string>(secrets) { secret };
+                var escaped = Uri.EscapeDataString(secret);
+                if (escaped != secret && !next.Contains(escaped))
+                {
+                    next.Add(escaped);
+                }
+
+                next.Sort((a, b) => b.Length.CompareTo(a.Length));
                 secrets = next.ToArray();
             }
         }
@@ -58,18 +62,11 @@ namespace CloudPartner.Engine.Security
             }
 
             var result = text!;
-            foreach (var pair in secrets)
+            foreach (var secret in secrets)
             {
-                var secret = pair.Key;
                 if (result.IndexOf(secret, StringComparison.Ordinal) >= 0)
                 {
                     result = result.Replace(secret, Mask);
-                }
-
-                var escaped = pair.Value;
-                if (escaped != secret && result.IndexOf(escaped, StringComparison.Ordinal) >= 0)
-                {
-                    result = result.Replace(escaped, Mask);
                 }
             }
 
@@ -79,6 +76,42 @@ namespace CloudPartner.Engine.Security
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The exception as it may be shown: itself when nothing in it is secret, else a copy whose message, service
+        /// message, URL and advice are redacted. An inner exception whose text holds a secret is left out of the copy,
+        /// since Exception.ToString() would print it.
+        /// </summary>
+        public CpException Redact(CpException exception)
+        {
+            if (exception is null)
+            {
+                throw new ArgumentNullException(nameof(exception));
+            }
+
+            var message = Redact(exception.Message);
+            var action = Redact(exception.RecommendedAction);
+            var serviceMessage = exception.ServiceMessage is null ? null : Redact(exception.ServiceMessage);
+            var uri = exception.RequestUri is null ? null : Redact(exception.RequestUri);
+            var inner = exception.InnerException;
+            var innerText = inner?.ToString();
+            var innerClean = innerText is null || Redact(innerText) == innerText;
+            if (message == exception.Message && action == exception.RecommendedAction && serviceMessage == exception.ServiceMessage && uri == exception.RequestUri && innerClean)
+            {
+                return exception;
+            }
+
+            return new CpException(exception.Kind, message, action, innerClean ? inner : null)
+            {
+                StatusCode = exception.StatusCode,
+                ServiceCode = exception.ServiceCode is null ? null : Redact(exception.ServiceCode),
+                ServiceMessage = serviceMessage,
+                RequestUri = uri,
+                HttpMethod = exception.HttpMethod,
+                OutcomeUnknown = exception.OutcomeUnknown,
+                Target = exception.Target,
+            };
         }
     }
 }

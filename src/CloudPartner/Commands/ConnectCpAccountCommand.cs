@@ -1,25 +1,136 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands
 {
-    /// <summary>Connects to the Cloud Partner Portal API and makes the session the default.</summary>
+    /// <summary>
+    /// Signs in (through MSAL for every flow but -AccessToken), gets a token at once, and makes the session the default.
+    /// A failed connect leaves the previous default session in place.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "CpAccount", DefaultParameterSetName = AccessTokenSet)]
     [OutputType(typeof(CpSession))]
-    public sealed class ConnectCpAccountCommand : PSCmdlet
+    public sealed class ConnectCpAccountCommand : CpAsyncCmdlet
     {
+        /// <summary>Testing aid (loopback authority hosts only): the thumbprint of a self-signed certificate to trust for sign-in.</summary>
+        public const string TrustedAuthorityCertificateVariable = "CLOUDPARTNER_TRUSTED_AUTHORITY_CERT_THUMBPRINT";
+
         private const string AccessTokenSet = "AccessToken";
+        private const string ClientSecretSet = "ClientSecret";
+        private const string CredentialSet = "Credential";
+        private const string ThumbprintSet = "CertificateThumbprint";
+        private const string CertificateSet = "Certificate";
+        private const string CertificatePathSet = "CertificatePath";
+        private const string FederatedTokenSet = "FederatedToken";
+        private const string FederatedTokenFileSet = "FederatedTokenFile";
+        private const string ManagedIdentitySet = "ManagedIdentity";
+        private const string DeviceCodeSet = "DeviceCode";
+        private const string InteractiveSet = "Interactive";
+        private const string EnvironmentSet = "Environment";
 
         [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
         [SecureStringTransformation]
         [ValidateNotNull]
         public SecureString AccessToken { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenFileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+        [Alias("Tenant")]
+        [ValidateNotNullOrEmpty]
+        public string TenantId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenFileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
+        [Alias("ApplicationId", "AppId")]
+        [ValidateNotNullOrEmpty]
+        public string? ClientId { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        [ValidateNotNull]
+        public SecureString ClientSecret { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
+        public X509Certificate2 Certificate { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePath { get; set; } = null!;
+
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        public SecureString? CertificatePassword { get; set; }
+
+        [Parameter(ParameterSetName = ThumbprintSet)]
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        public SwitchParameter SendCertificateChain { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenSet)]
+        [Alias("ClientAssertion")]
+        [ValidateNotNullOrEmpty]
+        public string FederatedToken { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenFileSet)]
+        [ValidateNotNullOrEmpty]
+        public string FederatedTokenFile { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+        [Alias("ManagedIdentity", "MSI")]
+        public SwitchParameter Identity { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        [Alias("UseDeviceAuthentication", "UseDeviceCode")]
+        public SwitchParameter DeviceCode { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+        public SwitchParameter Interactive { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = EnvironmentSet)]
+        public SwitchParameter FromEnvironment { get; set; }
+
+        [Parameter(ParameterSetName = ClientSecretSet)]
+        [Parameter(ParameterSetName = CredentialSet)]
+        [Parameter(ParameterSetName = ThumbprintSet)]
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        [Parameter(ParameterSetName = FederatedTokenSet)]
+        [Parameter(ParameterSetName = FederatedTokenFileSet)]
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = InteractiveSet)]
+        [Parameter(ParameterSetName = EnvironmentSet)]
+        [ValidateNotNull]
+        public Uri AuthorityHost { get; set; } = AuthenticationRequest.DefaultAuthorityHost;
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -47,13 +158,27 @@ namespace CloudPartner.Commands
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+        /// <summary>Where build.ps1 puts the authentication assembly and MSAL, beside the module.</summary>
+        internal static string DependenciesFolder =>
+            Path.Combine(Path.GetDirectoryName(typeof(ConnectCpAccountCommand).Assembly.Location) ?? ".", "Dependencies");
+
+        /// <summary>Knows the token and secrets from the start, so that no message or error of this command can show them.</summary>
+        private readonly Redactor known = new Redactor();
+
+        private protected override Redactor Redactor => known;
+
         protected override void EndProcessing()
         {
+            ITokenProvider? provider = null;
+            ApiConnection? connection = null;
+            CpSession? session = null;
+
+            var redactor = known;
             try
             {
                 var settings = new ConnectionSettings
                 {
-                    Endpoint = Endpoint,
+                    Endpoint = EndpointPolicy.ValidateEndpoint(Endpoint),
                     ApiVersion = ApiVersion,
                     PublisherId = PublisherId,
                     MaxRetries = MaxRetries,
@@ -61,23 +186,177 @@ namespace CloudPartner.Commands
                     ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                     ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
                 };
+                provider = ParameterSetName == AccessTokenSet ? AccessTokenProvider(redactor) : SignInProvider(settings, redactor);
+                connection = new ApiConnection(settings, provider, redactor: redactor);
 
-                var token = Secrets.ToPlainText(AccessToken);
-                if (string.IsNullOrWhiteSpace(token))
+                // The token is acquired now, so that bad credentials fail here and not at the first call.
+                var open = connection;
+                var acquired = Run((queue, cancel) => open.Tokens.GetAsync(cancel));
+                if (acquired.ExpiresOn.HasValue && acquired.ExpiresOn.Value <= DateTimeOffset.UtcNow)
                 {
-                    throw new CpException(CpErrorKind.InvalidArgument, "-AccessToken is empty.");
+                    throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", "Get a new token (for example az account get-access-token --resource https://cloudpartner.azure.com) and connect again.");
                 }
 
-                var connection = new ApiConnection(settings, new StaticTokenProvider(token));
-                var session = new CpSession(new PartnerApi(connection), CpAuthFlow.AccessToken);
+                session = new CpSession(new PartnerApi(connection), (CpAuthFlow)Enum.Parse(typeof(CpAuthFlow), provider.Flow));
                 SessionRegistry.Replace(session);
-                WriteVerbose($"Connected to {session.Endpoint} as publisher '{session.PublisherId ?? "(none)"}' with an access token" +
-                    (session.TokenExpiresOn.HasValue ? $" that expires at {session.TokenExpiresOn:u}." : "."));
-                WriteObject(session);
             }
             catch (CpException e)
             {
-                ThrowTerminatingError(ErrorRecords.From(e, Endpoint));
+                Discard(connection, provider);
+                ThrowTerminatingError(ErrorRecords.From(e, Endpoint, redactor));
+            }
+            catch
+            {
+                Discard(connection, provider);
+                throw;
+            }
+
+            // Connected: from here on the session is the default one, whatever happens downstream.
+            WriteVerbose(Describe(session!));
+            WriteObject(session);
+        }
+
+        private ITokenProvider AccessTokenProvider(Redactor redactor)
+        {
+            var token = Secrets.ToPlainText(AccessToken);
+            redactor.AddSecret(token);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "-AccessToken is empty.");
+            }
+
+            return new StaticTokenProvider(token);
+        }
+
+        private ITokenProvider SignInProvider(ConnectionSettings settings, Redactor redactor)
+        {
+            var request = new AuthenticationRequest
+            {
+                TenantId = TenantId,
+                ClientId = ClientId,
+                AuthorityHost = AuthorityHost,
+                Connection = settings,
+                Redactor = redactor,
+                DeviceCodePrompt = prompt => ActiveQueue?.Post(() => ShowDeviceCode(prompt)),
+                Warning = message => ActiveQueue?.Warning(message),
+            };
+
+            switch (ParameterSetName)
+            {
+                case ClientSecretSet:
+                    request.Flow = SignInFlow.ClientSecret;
+                    request.ClientSecret = ClientSecret;
+                    break;
+                case CredentialSet:
+                    request.Flow = SignInFlow.ClientSecret;
+                    request.ClientId = Credential.GetNetworkCredential().UserName;
+                    request.ClientSecret = Credential.Password;
+                    break;
+                case ThumbprintSet:
+                    request.Flow = SignInFlow.Certificate;
+                    request.Certificate = CertificateLoader.FromStore(CertificateThumbprint);
+                    request.SendCertificateChain = SendCertificateChain;
+                    break;
+                case CertificateSet:
+                    request.Flow = SignInFlow.Certificate;
+                    request.Certificate = CertificateLoader.RequirePrivateKey(Certificate);
+                    request.SendCertificateChain = SendCertificateChain;
+                    break;
+                case CertificatePathSet:
+                    request.Flow = SignInFlow.Certificate;
+                    request.Certificate = CertificateLoader.FromFile(ResolvePath(CertificatePath), CertificatePassword);
+                    request.SendCertificateChain = SendCertificateChain;
+                    break;
+                case FederatedTokenSet:
+                    request.Flow = SignInFlow.FederatedToken;
+                    request.FederatedToken = Secrets.ToSecureString(FederatedToken.Trim());
+                    break;
+                case FederatedTokenFileSet:
+                    request.Flow = SignInFlow.FederatedToken;
+                    request.FederatedTokenFile = ResolvePath(FederatedTokenFile);
+                    if (!File.Exists(request.FederatedTokenFile))
+                    {
+                        throw new CpException(CpErrorKind.InvalidArgument, $"The federated token file '{request.FederatedTokenFile}' was not found.");
+                    }
+
+                    break;
+                case ManagedIdentitySet:
+                    request.Flow = SignInFlow.ManagedIdentity;
+                    break;
+                case DeviceCodeSet:
+                    request.Flow = SignInFlow.DeviceCode;
+                    break;
+                case InteractiveSet:
+                    request.Flow = SignInFlow.Interactive;
+                    break;
+                case EnvironmentSet:
+                    var source = EnvironmentSignIn.Configure(request, Environment.GetEnvironmentVariable, ResolvePath, MyInvocation.BoundParameters.ContainsKey(nameof(AuthorityHost)));
+                    WriteVerbose($"-FromEnvironment: signing in as client {request.ClientId} in tenant {request.TenantId} with {request.Flow} ({source}).");
+                    break;
+            }
+
+            var trusted = Environment.GetEnvironmentVariable(TrustedAuthorityCertificateVariable);
+            if (!string.IsNullOrWhiteSpace(trusted))
+            {
+                if (EndpointPolicy.IsLoopback(request.AuthorityHost))
+                {
+                    request.TrustedLoopbackCertificateThumbprint = trusted;
+                }
+                else
+                {
+                    WriteVerbose($"{TrustedAuthorityCertificateVariable} is ignored: it applies to loopback authority hosts only.");
+                }
+            }
+
+            return AuthenticationLoader.Load(DependenciesFolder).Create(request);
+        }
+
+        /// <summary>On the pipeline thread. The code is a warning, which -InformationAction does not hide; when warnings are
+        /// silenced (-WarningAction SilentlyContinue or Ignore) it is also written to the host, since the sign-in cannot
+        /// finish without it.</summary>
+        private void ShowDeviceCode(DeviceCodePrompt prompt)
+        {
+            WriteWarning(prompt.Message);
+            var preference = EffectiveWarningPreference();
+            if (preference == ActionPreference.SilentlyContinue || preference == ActionPreference.Ignore)
+            {
+                Host.UI.WriteWarningLine(prompt.Message);
+            }
+        }
+
+        private ActionPreference EffectiveWarningPreference()
+        {
+            var value = MyInvocation.BoundParameters.TryGetValue("WarningAction", out var bound) ? bound : GetVariableValue("WarningPreference");
+            if (value is PSObject wrapped)
+            {
+                value = wrapped.BaseObject;
+            }
+
+            return value is ActionPreference preference ? preference
+                : value != null && Enum.TryParse(value.ToString(), true, out ActionPreference parsed) ? parsed
+                : ActionPreference.Continue;
+        }
+
+        private string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+        private static string Describe(CpSession session)
+        {
+            var who = session.AuthFlow == CpAuthFlow.AccessToken
+                ? "with an access token"
+                : $"with {session.AuthFlow} sign-in" + (session.ClientId is null ? string.Empty : $" as client {session.ClientId}") + (session.TenantId is null ? string.Empty : $" in tenant {session.TenantId}");
+            return $"Connected to {session.Endpoint} as publisher '{session.PublisherId ?? "(none)"}' {who}" +
+                (session.TokenExpiresOn.HasValue ? $"; the token expires at {session.TokenExpiresOn:u}." : ".");
+        }
+
+        private static void Discard(ApiConnection? connection, ITokenProvider? provider)
+        {
+            if (connection != null)
+            {
+                connection.Dispose();
+            }
+            else
+            {
+                (provider as IDisposable)?.Dispose();
             }
         }
     }

@@ -13,13 +13,13 @@ namespace CloudPartner.Commands
             var session = Session ?? SessionRegistry.Default;
             if (session is null)
             {
-                WriteVerbose("No session to disconnect.");
+                Verbose("No session to disconnect.");
                 return;
             }
 
             SessionRegistry.Clear(session);
             session.Disconnect();
-            WriteVerbose($"Disconnected from {session.Endpoint}.");
+            Verbose($"Disconnected from {session.Endpoint}.");
         }
     }
 }

@@ -12,8 +12,14 @@ namespace CloudPartner.Commands
     {
         private const string ListSet = "List";
         private const string OneSet = "One";
+        private const string PublisherSet = "Publisher";
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>A publisher from Get-CpPublisher: lists its offers.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PublisherSet)]
+        public CpPublisher Publisher { get; set; } = null!;
+
+        [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
@@ -34,6 +40,7 @@ namespace CloudPartner.Commands
 
         /// <summary>Only offers of this type (for example microsoft-azure-virtualmachines).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [Parameter(ParameterSetName = PublisherSet)]
         [ValidateNotNullOrEmpty]
         public string? OfferTypeId { get; set; }
 
@@ -44,10 +51,11 @@ namespace CloudPartner.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            var publisher = RequirePublisherId(session, PublisherId);
+            var publisher = RequirePublisherId(session, ParameterSetName == PublisherSet ? Publisher.Id : PublisherId);
             ForItem(OfferId, () =>
             {
-                if (!string.IsNullOrEmpty(OfferId) && !WildcardPattern.ContainsWildcardCharacters(OfferId))
+                var exact = !string.IsNullOrEmpty(OfferId) && !WildcardPattern.ContainsWildcardCharacters(OfferId);
+                if (exact && string.IsNullOrEmpty(OfferTypeId))
                 {
                     if (Version.HasValue && Slot.HasValue)
                     {
@@ -64,10 +72,17 @@ namespace CloudPartner.Commands
                     throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "-Version and -Slot need one exact -OfferId (no wildcards).");
                 }
 
-                var offers = Run((queue, cancel) => session.Api.ListOffersAsync(publisher, OfferTypeId, queue, cancel));
+                var (offers, rawList) = Run((queue, cancel) => session.Api.ListOffersWithTextAsync(publisher, OfferTypeId, queue, cancel));
+                if (Raw && string.IsNullOrEmpty(OfferId))
+                {
+                    WriteObject(rawList);
+                    return;
+                }
+
                 var pattern = string.IsNullOrEmpty(OfferId) ? null : WildcardPattern.Get(OfferId, WildcardOptions.IgnoreCase);
                 foreach (var offer in offers.Where(o => pattern is null || pattern.IsMatch(o.Id ?? string.Empty)))
                 {
+                    // A filtered list has no response text of its own: each match is written as it was in the list.
                     WriteObject(Raw ? (object)Engine.Json.LosslessJson.Write(offer.Document) : new CpOffer(offer, publisher, isSummary: true));
                 }
             });

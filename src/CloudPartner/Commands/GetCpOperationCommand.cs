@@ -48,18 +48,18 @@ namespace CloudPartner.Commands
             switch (ParameterSetName)
             {
                 case LocationSet:
-                    ForItem(Location, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.ResolveLocation(Location), queue, cancel)))));
+                    ForItem(Location, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.ResolveLocation(Location), queue, cancel)), Redactor)));
                     break;
                 case InputObjectSet:
                     ForItem(InputObject, () =>
                     {
                         var location = InputObject.Info.Location ?? session.Api.LocationOf(InputObject.PublisherId, InputObject.OfferId, InputObject.Id ?? string.Empty);
-                        WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(location, queue, cancel))));
+                        WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(location, queue, cancel)), Redactor));
                     });
                     break;
                 case IdSet:
                     var publisher = RequirePublisherId(session, PublisherId);
-                    ForItem(OperationId, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.LocationOf(publisher, OfferId, OperationId), queue, cancel)))));
+                    ForItem(OperationId, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.LocationOf(publisher, OfferId, OperationId), queue, cancel)), Redactor)));
                     break;
                 default:
                     var owner = RequirePublisherId(session, PublisherId);
@@ -67,7 +67,7 @@ namespace CloudPartner.Commands
                     {
                         foreach (var operation in Run((queue, cancel) => session.Api.ListOperationsAsync(owner, OfferId, Status, queue, cancel)))
                         {
-                            WriteObject(new CpOperation(operation));
+                            WriteObject(new CpOperation(operation, Redactor));
                         }
                     });
                     break;

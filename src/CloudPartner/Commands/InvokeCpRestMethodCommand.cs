@@ -48,21 +48,18 @@ namespace CloudPartner.Commands
                         : LosslessJson.Write(PSJson.ToJsonNode(value, nameof(Body)));
                 }
 
-                if (method != HttpMethod.Get && !ShouldProcess(url.ToString(), method.Method))
-                {
-                    return;
-                }
-
                 var request = ApiRequest.Create(method, url.ToString(), json);
                 foreach (System.Collections.DictionaryEntry header in Headers ?? new System.Collections.Hashtable())
                 {
-                    var name = System.Convert.ToString(header.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-                    if (name.Equals("Authorization", System.StringComparison.OrdinalIgnoreCase) || name.Equals("Host", System.StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new CpException(CpErrorKind.InvalidArgument, $"-Headers cannot set '{name}'; the session sets it.");
-                    }
+                    request.SetHeader(
+                        System.Convert.ToString(header.Key, System.Globalization.CultureInfo.InvariantCulture),
+                        System.Convert.ToString(header.Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
 
-                    request.Headers[name] = System.Convert.ToString(header.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                // The target shown by -WhatIf and -Confirm goes to the host (and a transcript): redacted like any message.
+                if (method != HttpMethod.Get && !ShouldProcess(Redactor.Redact(url.ToString()), method.Method))
+                {
+                    return;
                 }
 
                 var response = Run((queue, cancel) => session.Connection.SendAsync(request, queue, cancel));

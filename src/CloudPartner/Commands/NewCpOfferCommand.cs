@@ -18,13 +18,13 @@ namespace CloudPartner.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public CpOffer InputObject { get; set; } = null!;
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-        [Parameter(Position = 0, ParameterSetName = InputObjectSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = InputObjectSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         public string OfferId { get; set; } = string.Empty;
 
@@ -48,12 +48,7 @@ namespace CloudPartner.Commands
                 string publisher;
                 if (ParameterSetName == InputObjectSet)
                 {
-                    if (InputObject.IsSummary)
-                    {
-                        throw new CpException(CpErrorKind.InvalidArgument, $"Offer '{InputObject.OfferId}' came from the offers list and holds only a summary.", $"Read it whole with Get-CpOffer -OfferId '{InputObject.OfferId}' first.");
-                    }
-
-                    document = InputObject.ToDocument();
+                    document = OfferInput.FromOffer(InputObject);
                     offerId = string.IsNullOrEmpty(OfferId) ? InputObject.OfferId : OfferId;
                     publisher = string.IsNullOrEmpty(PublisherId) ? InputObject.PublisherId : PublisherId!;
                     document["id"] = offerId;
@@ -78,7 +73,7 @@ namespace CloudPartner.Commands
                     var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch: null, queue, cancel));
                     if (stripped.Count > 0)
                     {
-                        WriteVerbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");
+                        Verbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");
                     }
 
                     WriteObject(new CpOffer(offer, publisher, isSummary: false));

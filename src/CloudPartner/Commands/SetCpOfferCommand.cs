@@ -21,13 +21,13 @@ namespace CloudPartner.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public CpOffer InputObject { get; set; } = null!;
 
-        [Parameter(ParameterSetName = DefinitionSet)]
-        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet)]
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ArgumentCompleter(typeof(OfferIdCompleter))]
         public string OfferId { get; set; } = string.Empty;
@@ -60,17 +60,10 @@ namespace CloudPartner.Commands
                 string? eTag = null;
                 if (ParameterSetName == InputObjectSet)
                 {
-                    if (InputObject.IsSummary)
-                    {
-                        throw new CpException(
-                            CpErrorKind.InvalidArgument,
-                            $"Offer '{InputObject.OfferId}' came from the offers list, which holds only a summary of its definition; writing it back would erase the rest.",
-                            $"Read the whole offer first: Get-CpOffer -OfferId '{InputObject.OfferId}'.");
-                    }
 
                     publisher = InputObject.PublisherId;
                     offerId = InputObject.OfferId;
-                    document = InputObject.ToDocument();
+                    document = OfferInput.FromOffer(InputObject);
                     eTag = InputObject.ETag;
                 }
                 else
@@ -90,7 +83,7 @@ namespace CloudPartner.Commands
                 var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch, queue, cancel));
                 if (stripped.Count > 0)
                 {
-                    WriteVerbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");
+                    Verbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");
                 }
 
                 if (PassThru)

@@ -37,7 +37,7 @@ namespace CloudPartner.Commands
                             info.Location = session.Api.LocationOf(operation.PublisherId, operation.OfferId, operation.Id ?? string.Empty);
                         }
 
-                        BeginWait(session, info);
+                        BeginWait(session, info, refreshFirst: true);
                     });
                 }
             }

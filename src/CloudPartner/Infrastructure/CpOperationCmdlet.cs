@@ -9,30 +9,42 @@ namespace CloudPartner.Infrastructure
     {
         private WaitCoordinator? waits;
 
-        /// <summary>How often to poll while waiting (default 1 minute). A Retry-After from the service wins.</summary>
+        /// <summary>How often to poll while waiting (default 1 minute; a number means seconds). A Retry-After from the service wins.</summary>
         [Parameter]
+        [SecondsTransformation]
         public TimeSpan PollingInterval { get; set; } = WaitOptions.DefaultPollingInterval;
 
-        /// <summary>How long to wait before giving up with CpOperationTimeout (default: no limit). The operation goes on.</summary>
+        /// <summary>How long to wait before giving up with CpOperationTimeout (default: no limit; a number means seconds). The operation goes on.</summary>
         [Parameter]
+        [SecondsTransformation]
         public TimeSpan? Timeout { get; set; }
 
-        /// <summary>Starts waiting for <paramref name="operation"/>; the final operation is written when it ends.</summary>
-        private protected void BeginWait(CpSession session, Engine.Models.OperationInfo operation)
+        /// <summary>
+        /// Starts waiting for <paramref name="operation"/>; the final operation is written when it ends. With
+        /// <paramref name="canceledIsSuccess"/> (Stop-CpOperation) ending canceled is the goal, not an error;
+        /// with <paramref name="refreshFirst"/> the operation is read again at once instead of after an interval.
+        /// </summary>
+        private protected void BeginWait(CpSession session, Engine.Models.OperationInfo operation, bool canceledIsSuccess = false, bool refreshFirst = false)
         {
-            if (PollingInterval <= TimeSpan.Zero)
+            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken, session.Connection.Redactor);
+            waits.Add(session, operation, canceledIsSuccess, refreshFirst);
+            waits.Drain();
+        }
+
+        /// <summary>Checks the wait options before anything is sent, so a bad value never leaves an operation behind.</summary>
+        protected override void BeginProcessing()
+        {
+            if (PollingInterval < WaitOptions.MinimumPollingInterval)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-PollingInterval must be positive.", PollingInterval));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, $"-PollingInterval is {PollingInterval}; it must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms (a number is read as seconds: -PollingInterval 60).", PollingInterval));
             }
 
             if (Timeout.HasValue && Timeout.Value < TimeSpan.Zero)
             {
-                ThrowTerminatingError(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
+                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
             }
 
-            waits ??= new WaitCoordinator(this, new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout }, StoppingToken);
-            waits.Add(session, operation);
-            waits.Drain();
+            base.BeginProcessing();
         }
 
         /// <summary>Writes what finished waits have produced so far, without blocking.</summary>
@@ -43,9 +55,10 @@ namespace CloudPartner.Infrastructure
             waits?.Finish();
         }
 
-        protected override void StopProcessing()
+        /// <summary>A terminating error skips EndProcessing: write what finished, and how to resume what did not.</summary>
+        private protected override void BeforeTerminating()
         {
-            base.StopProcessing();
+            waits?.Abandon();
         }
     }
 }

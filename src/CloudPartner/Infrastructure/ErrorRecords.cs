@@ -1,15 +1,45 @@
 using System.Management.Automation;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
     /// <summary>The one place where engine failures become PowerShell error records.</summary>
     internal static class ErrorRecords
     {
-        public static ErrorRecord From(CpException exception, object? target)
+        /// <summary>Redacts by shape only (bearer values, JWTs, secret form fields), where no session is known yet.</summary>
+        internal static readonly Redactor ShapesOnly = new Redactor();
+
+        /// <summary>
+        /// The error record for <paramref name="exception"/>. Its message, advice and a text target (a -Path, an id as
+        /// typed) pass <paramref name="redactor"/>, the session's, so no secret reaches $Error, a transcript or a log.
+        /// </summary>
+        public static ErrorRecord From(CpException exception, object? target, Redactor? redactor = null)
         {
-            var record = new ErrorRecord(exception, exception.ErrorId, CategoryFor(exception.Kind), target ?? exception.Target);
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.RecommendedAction };
+            redactor ??= ShapesOnly;
+            var shown = redactor.Redact(exception);
+            var about = target ?? exception.Target;
+            if (about is string text)
+            {
+                about = redactor.Redact(text);
+            }
+
+            var record = new ErrorRecord(shown, shown.ErrorId, CategoryFor(shown.Kind), about);
+            record.ErrorDetails = new ErrorDetails(shown.Message) { RecommendedAction = shown.RecommendedAction };
+            return record;
+        }
+
+        /// <summary>
+        /// A failure that is not a <see cref="CpException"/> (a defect): reported with its own type and message,
+        /// redacted, with how to resume, instead of being lost.
+        /// </summary>
+        public static ErrorRecord Unexpected(System.Exception exception, object? target, string resume, Redactor redactor)
+        {
+            var record = new ErrorRecord(exception, "CpUnexpected." + exception.GetType().Name, ErrorCategory.NotSpecified, target);
+            record.ErrorDetails = new ErrorDetails(redactor.Redact($"Waiting failed unexpectedly ({exception.GetType().Name}: {exception.Message})."))
+            {
+                RecommendedAction = $"The operation goes on. Resume with: {resume}",
+            };
             return record;
         }
 

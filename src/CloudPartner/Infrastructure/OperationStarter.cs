@@ -42,14 +42,14 @@ namespace CloudPartner.Infrastructure
                 }
 
                 var operation = Run((queue, cancel) => session.Api.StartOperationAsync(publisher, offerId, Kind, emails, queue, cancel));
-                WriteVerbose($"{Kind} started: operation {operation.Id}, {operation.Location}.");
+                Verbose($"{Kind} started: operation {operation.Id}, {operation.Location}.");
                 if (Wait)
                 {
-                    BeginWait(session, operation);
+                    BeginWait(session, operation, canceledIsSuccess: Kind == OperationKind.Cancel);
                 }
                 else
                 {
-                    WriteObject(new CpOperation(operation));
+                    WriteObject(new CpOperation(operation, Redactor));
                 }
             });
             DrainWaits();

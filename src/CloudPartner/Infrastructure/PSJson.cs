@@ -19,6 +19,12 @@ namespace CloudPartner.Infrastructure
     /// </summary>
     public static class PSJson
     {
+        /// <summary>
+        /// The exact text of numbers that neither Int64 nor decimal reproduces (1E+3, -0.0, 1e400). They are shown as a
+        /// double, wrapped in a PSObject this table remembers, and written back as read unless the value was replaced.
+        /// </summary>
+        private static readonly ConditionalWeakTable<PSObject, string> NumberText = new ConditionalWeakTable<PSObject, string>();
+
         public static object? ToPSObject(JsonNode? node)
         {
             switch (node)
@@ -55,10 +61,19 @@ namespace CloudPartner.Infrastructure
         /// </summary>
         public static object? ToPSObject(JsonElement element, string what = "The response")
         {
-            return FromElement(element, new Walk(what));
+            var walk = new Walk(what);
+            try
+            {
+                return FromElement(element, walk);
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json refuses a key or string holding a lone UTF-16 surrogate only when it is read.
+                throw LosslessJson.NotUtf16(walk.PathText(), e, what);
+            }
         }
 
-        /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON text node) to JSON.</summary>
+        /// <summary>Converts a PowerShell value (PSCustomObject, hashtable, array, scalar, or JSON node) to JSON.</summary>
         public static JsonNode? ToJsonNode(object? value, string parameterName)
         {
             return Convert(value, parameterName, "$", new HashSet<object>(ReferenceComparer.Instance), 0);
@@ -115,7 +130,8 @@ namespace CloudPartner.Infrastructure
                     return false;
                 case JsonValueKind.Number:
                     var text = element.GetRawText();
-                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+                        && integer.ToString(CultureInfo.InvariantCulture) == text)
                     {
                         return integer;
                     }
@@ -126,7 +142,10 @@ namespace CloudPartner.Infrastructure
                         return exact;
                     }
 
-                    return element.GetDouble();
+                    var real = element.TryGetDouble(out var parsed) ? parsed : (text.StartsWith("-", StringComparison.Ordinal) ? double.NegativeInfinity : double.PositiveInfinity);
+                    var shown = PSObject.AsPSObject(real);
+                    NumberText.Add(shown, text);
+                    return shown;
                 default:
                     return null;
             }
@@ -136,11 +155,16 @@ namespace CloudPartner.Infrastructure
         {
             if (depth > LosslessJson.MaxDepth)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {path}.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} is nested more than {LosslessJson.MaxDepth} levels deep at {Shorten(path)}.");
             }
 
             if (value is PSObject wrapped)
             {
+                if (NumberText.TryGetValue(wrapped, out var numberText))
+                {
+                    return JsonNode.Parse(numberText);
+                }
+
                 if (wrapped.BaseObject is PSCustomObject)
                 {
                     return Enter(wrapped, parameterName, path, ancestors, () =>
@@ -220,7 +244,8 @@ namespace CloudPartner.Infrastructure
                         var index = 0;
                         foreach (var item in enumerable)
                         {
-                            array.Add(Convert(item, parameterName, path + "[" + index++ + "]", ancestors, depth + 1));
+                            array.Add(Convert(item, parameterName, path + "[" + index + "]", ancestors, depth + 1));
+                            index++;
                         }
 
                         return array;
@@ -228,7 +253,7 @@ namespace CloudPartner.Infrastructure
                 default:
                     throw new CpException(
                         CpErrorKind.InvalidArgument,
-                        $"-{parameterName} holds a {value.GetType().FullName} at {path}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
+                        $"-{parameterName} holds a {value.GetType().FullName} at {Shorten(path)}, which has no JSON form. Use PSCustomObjects, hashtables, arrays, strings, numbers and booleans.");
             }
         }
 
@@ -236,7 +261,7 @@ namespace CloudPartner.Infrastructure
         {
             if (!ancestors.Add(container))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {path} contains itself.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} contains a cycle: the object at {Shorten(path)} contains itself.");
             }
 
             try
@@ -249,11 +274,13 @@ namespace CloudPartner.Infrastructure
             }
         }
 
+        private static string Shorten(string path) => path.Length > 120 ? path.Substring(0, 60) + "…" + path.Substring(path.Length - 59) : path;
+
         private static bool Finite(double value, string parameterName, string path)
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {path}, which JSON cannot represent.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} holds {value} at {Shorten(path)}, which JSON cannot represent.");
             }
 
             return true;

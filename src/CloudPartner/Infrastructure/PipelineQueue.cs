@@ -2,16 +2,20 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
     /// <summary>
     /// Carries what background engine work wants written (verbose, debug, warnings, progress, objects) to the
-    /// pipeline thread, which alone may write to PowerShell streams.
+    /// pipeline thread, which alone may write to PowerShell streams. Every message passes the session's redactor on
+    /// its way, whoever wrote it.
     /// </summary>
     /// <remarks>
     /// A plain monitor queue: the pipeline thread sleeps in <see cref="Pump"/> without spinning, so that while it
-    /// waits for the network the cores go to the threads doing the work (and, on loopback, to the server).
+    /// waits for the network the cores go to the threads doing the work (and, on loopback, to the server). Verbose
+    /// and debug messages nobody will see are dropped here, and the engine asks <see cref="IsVerboseEnabled"/> and
+    /// <see cref="IsDebugEnabled"/> so as not to build them at all; whatever is written is redacted.
     /// </remarks>
     internal sealed class PipelineQueue : IRequestObserver, IDisposable
     {
@@ -26,15 +30,18 @@ namespace CloudPartner.Infrastructure
         /// <param name="blocking">
         /// True when the creating thread will only wait for the work (Run): work on that thread may then block it.
         /// </param>
-        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, bool verboseEnabled = true, bool debugEnabled = true, bool blocking = false)
+        public PipelineQueue(Action<string> verbose, Action<string> debug, Action<string> warning, Redactor redactor, bool verboseEnabled = true, bool debugEnabled = true, bool blocking = false)
         {
             this.verbose = verbose;
             this.debug = debug;
             this.warning = warning;
+            Redactor = redactor ?? throw new ArgumentNullException(nameof(redactor));
             IsVerboseEnabled = verboseEnabled;
             IsDebugEnabled = debugEnabled;
             blockingThreadId = blocking ? Environment.CurrentManagedThreadId : -1;
         }
+
+        public Redactor Redactor { get; }
 
         public bool IsVerboseEnabled { get; }
 
@@ -62,7 +69,7 @@ namespace CloudPartner.Infrastructure
         {
             if (IsVerboseEnabled)
             {
-                Post(() => verbose(message));
+                Post(() => verbose(Redactor.Redact(message)));
             }
         }
 
@@ -70,11 +77,11 @@ namespace CloudPartner.Infrastructure
         {
             if (IsDebugEnabled)
             {
-                Post(() => debug(message));
+                Post(() => debug(Redactor.Redact(message)));
             }
         }
 
-        public void Warning(string message) => Post(() => warning(message));
+        public void Warning(string message) => Post(() => warning(Redactor.Redact(message)));
 
         /// <summary>Ends the queue: <see cref="Pump"/> returns once what is queued has run; later posts are dropped.</summary>
         public void Complete()

@@ -17,18 +17,8 @@ namespace CloudPartner.Infrastructure
 
     internal static class Secrets
     {
-        public static SecureString ToSecureString(string text)
-        {
-            var secure = new SecureString();
-            foreach (var c in text)
-            {
-                secure.AppendChar(c);
-            }
+        public static SecureString ToSecureString(string text) => Engine.Security.SecureText.ToSecureString(text);
 
-            secure.MakeReadOnly();
-            return secure;
-        }
-
-        public static string ToPlainText(SecureString secure) => new System.Net.NetworkCredential(string.Empty, secure).Password;
+        public static string ToPlainText(SecureString secure) => Engine.Security.SecureText.ToPlainText(secure);
     }
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Models;
 using CloudPartner.Engine.Operations;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -17,7 +18,7 @@ namespace CloudPartner.Infrastructure
     {
         private readonly CpOperationCmdlet cmdlet;
         private readonly WaitOptions options;
-        private readonly CancellationToken stopping;
+        private readonly CancellationTokenSource stopping;
         private readonly PipelineQueue queue;
         private readonly List<OperationInfo> unfinished = new List<OperationInfo>();
         private readonly object gate = new object();
@@ -25,16 +26,19 @@ namespace CloudPartner.Infrastructure
         private bool finishing;
         private int nextActivityId;
 
-        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping)
+        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping, Redactor redactor)
         {
             this.cmdlet = cmdlet;
             this.options = options;
-            this.stopping = stopping;
-            queue = cmdlet.CreateQueue();
+
+            // Ends on Ctrl+C (the cmdlet's token) or when the command abandons its waits.
+            this.stopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            queue = cmdlet.CreateQueue(redactor);
         }
 
-        public void Add(CpSession session, OperationInfo operation)
+        public void Add(CpSession session, OperationInfo operation, bool canceledIsSuccess, bool refreshFirst)
         {
+            var waitOptions = new WaitOptions { PollingInterval = options.PollingInterval, Timeout = options.Timeout, RefreshFirst = refreshFirst };
             var activityId = Interlocked.Increment(ref nextActivityId);
             lock (gate)
             {
@@ -47,8 +51,8 @@ namespace CloudPartner.Infrastructure
             {
                 try
                 {
-                    var result = await waiter.WaitAsync(operation, options, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping).ConfigureAwait(false);
-                    queue.Post(() => Report(activityId, operation, result));
+                    var result = await waiter.WaitAsync(operation, waitOptions, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping.Token).ConfigureAwait(false);
+                    queue.Post(() => Report(activityId, operation, result, canceledIsSuccess));
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
@@ -60,7 +64,18 @@ namespace CloudPartner.Infrastructure
                     {
                         Forget(operation);
                         WriteProgress(activityId, operation, completed: true);
-                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation)));
+                        cmdlet.WriteError(ErrorRecords.From(e, e.Target ?? new CpOperation(operation, queue.Redactor), queue.Redactor));
+                    });
+                }
+                catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
+                {
+                    // Whatever went wrong, the wait ends with an error for this operation, never in silence: a failure
+                    // that no one reports is an operation lost to the user.
+                    queue.Post(() =>
+                    {
+                        Forget(operation);
+                        WriteProgress(activityId, operation, completed: true);
+                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation, queue.Redactor), $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation", queue.Redactor));
                     });
                 }
                 finally
@@ -81,6 +96,27 @@ namespace CloudPartner.Infrastructure
         }
 
         public void Drain() => queue.Drain();
+
+        /// <summary>
+        /// The command ends with a terminating error before its waits ended: writes what has finished, then, for each
+        /// operation still running, a warning with the command that resumes waiting; the waits are stopped.
+        /// </summary>
+        public void Abandon()
+        {
+            queue.Drain();
+            stopping.Cancel();
+            List<OperationInfo> left;
+            lock (gate)
+            {
+                left = new List<OperationInfo>(unfinished);
+                unfinished.Clear();
+            }
+
+            foreach (var operation in left)
+            {
+                cmdlet.WriteWarning(queue.Redactor.Redact(ResumeMessage(operation)));
+            }
+        }
 
         /// <summary>Blocks until every wait has ended, writing as they do. On Ctrl+C, says how to resume.</summary>
         public void Finish()
@@ -117,15 +153,15 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        private void Report(int activityId, OperationInfo started, WaitResult result)
+        private void Report(int activityId, OperationInfo started, WaitResult result, bool canceledIsSuccess)
         {
             Forget(started);
             WriteProgress(activityId, result.Operation, completed: true);
-            var operation = new CpOperation(result.Operation);
+            var operation = new CpOperation(result.Operation, queue.Redactor);
             cmdlet.WriteObject(operation);
-            if (result.Outcome != WaitOutcome.Completed)
+            if (result.Outcome != WaitOutcome.Completed && !(canceledIsSuccess && result.Outcome == WaitOutcome.Canceled))
             {
-                cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation));
+                cmdlet.WriteError(ErrorRecords.From(OperationWaiter.ErrorFor(result, options.Timeout), operation, queue.Redactor));
             }
         }
 
@@ -144,10 +180,10 @@ namespace CloudPartner.Infrastructure
             var status = step is null
                 ? operation.State.ToString()
                 : $"{operation.State}: {step.DisplayName} ({step.EstimatedTimeFrame ?? "no estimate"})";
-            var record = new ProgressRecord(activityId, activity, status)
+            var record = new ProgressRecord(activityId, queue.Redactor.Redact(activity), queue.Redactor.Redact(status))
             {
                 PercentComplete = Math.Max(0, Math.Min(100, operation.PercentComplete)),
-                CurrentOperation = operation.Location?.ToString(),
+                CurrentOperation = operation.Location is null ? null : queue.Redactor.Redact(operation.Location.ToString()),
                 RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             cmdlet.WriteProgress(record);
@@ -163,16 +199,22 @@ namespace CloudPartner.Infrastructure
 
             foreach (var operation in left)
             {
-                var message = $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+                var message = queue.Redactor.Redact(ResumeMessage(operation));
                 try
                 {
-                    cmdlet.Host.UI.WriteWarningLine(message);
+                    // The pipeline is stopping, so WriteWarning would throw; the host can still show the line.
+                    cmdlet.Host?.UI?.WriteWarningLine(message);
                 }
-                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException)
+                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException || e is System.Management.Automation.Host.HostException)
                 {
-                    // No host to write to (a hosted runspace being stopped); nothing else can show it.
+                    // A host without a UI (a runspace hosted by a program): there is nowhere to show it.
                 }
             }
+        }
+
+        private static string ResumeMessage(OperationInfo operation)
+        {
+            return $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
         }
 
         private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

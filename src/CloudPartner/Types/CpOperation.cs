@@ -1,13 +1,16 @@
 using System;
 using System.Linq;
 using CloudPartner.Engine.Models;
+using CloudPartner.Engine.Security;
 
 namespace CloudPartner
 {
     /// <summary>A long-running publish, go-live or cancel operation on an offer.</summary>
     public sealed class CpOperation
     {
-        internal CpOperation(OperationInfo operation)
+        /// <param name="redactor">The session's: the Location shown passes it (a -Location given with a secret in its
+        /// query must not be echoed); polling uses the operation's own, unredacted address.</param>
+        internal CpOperation(OperationInfo operation, Redactor redactor)
         {
             Info = operation;
             Id = operation.Id;
@@ -27,7 +30,7 @@ namespace CloudPartner
             var current = operation.CurrentStep;
             CurrentStep = current is null ? null : Steps[IndexOf(operation, current)];
             PercentComplete = operation.PercentComplete;
-            Location = operation.Location?.Uri;
+            Location = operation.Location is null ? null : Shown(operation.Location.Uri, redactor);
             IsTerminal = operation.IsTerminal;
             Error = operation.Error;
         }
@@ -75,6 +78,13 @@ namespace CloudPartner
         internal OperationInfo Info { get; }
 
         public override string ToString() => $"{SubmissionType} {OfferId} {State}";
+
+        private static Uri Shown(Uri uri, Redactor redactor)
+        {
+            var text = uri.OriginalString;
+            var redacted = redactor.Redact(text);
+            return redacted == text ? uri : new Uri(redacted, UriKind.RelativeOrAbsolute);
+        }
 
         private static int IndexOf(OperationInfo operation, StepInfo step)
         {

@@ -1,0 +1,80 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Auth;
+using CloudPartner.Engine.Errors;
+using Microsoft.Identity.Client;
+
+namespace CloudPartner.Authentication
+{
+    /// <summary>
+    /// What every MSAL flow shares: the request, MSAL's HttpClient, turning results into tokens and failures into
+    /// CpAuthenticationFailed. Tokens live in MSAL's in-memory cache only; nothing is written to disk.
+    /// </summary>
+    internal abstract class MsalTokenProvider : ITokenProvider, IDisposable
+    {
+        protected MsalTokenProvider(AuthenticationRequest request, MsalHttpClientFactory http)
+        {
+            Request = request;
+            Http = http;
+            Flow = request.Flow.ToString();
+            TenantId = request.TenantId;
+            ClientId = request.ClientId;
+        }
+
+        public string Flow { get; protected set; }
+
+        public string? TenantId { get; protected set; }
+
+        public string? ClientId { get; protected set; }
+
+        public bool CanRenew => true;
+
+        protected AuthenticationRequest Request { get; }
+
+        protected MsalHttpClientFactory Http { get; }
+
+        protected string[] Scopes => new[] { Request.Scope };
+
+        public async Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+        {
+            AuthenticationResult result;
+            try
+            {
+                result = await AcquireCoreAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                throw MsalFailures.Map(e, Request, Flow);
+            }
+
+            Request.Redactor.AddSecret(result.AccessToken);
+            return new AccessToken(result.AccessToken, result.ExpiresOn, TenantId, ClientId);
+        }
+
+        public void Dispose() => Http.Dispose();
+
+        protected abstract Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken);
+
+        /// <summary>The tenant's authority on the chosen host. A host other than the public cloud's is used as given: no authority
+        /// validation and no instance discovery, so no request goes anywhere else.</summary>
+        protected static T WithAuthorityOf<T>(T builder, AuthenticationRequest request)
+            where T : AbstractApplicationBuilder<T>
+        {
+            var authority = request.AuthorityHost.GetLeftPart(UriPartial.Authority) + "/" + Uri.EscapeDataString(request.TenantId!);
+            return request.IsDefaultAuthorityHost
+                ? builder.WithAuthority(authority)
+                : builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false);
+        }
+
+        protected static T WithCommon<T>(T builder, AuthenticationRequest request, MsalHttpClientFactory http)
+            where T : BaseAbstractApplicationBuilder<T>
+        {
+            return builder
+                .WithHttpClientFactory(http)
+                .WithLogging(MsalLog.To(request.Redactor), MsalLog.Level, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+        }
+
+        protected static CpException Missing(string what) => new CpException(CpErrorKind.InvalidArgument, what);
+    }
+}
