@@ -218,7 +218,7 @@ namespace CloudPartner.Commands
 
         private ITokenProvider AccessTokenProvider(Redactor redactor)
         {
-            var token = Secrets.ToPlainText(AccessToken);
+            var token = Engine.Security.SecureText.ToPlainText(AccessToken);
             redactor.AddSecret(token);
             if (string.IsNullOrWhiteSpace(token))
             {
@@ -269,7 +269,7 @@ namespace CloudPartner.Commands
                     break;
                 case FederatedTokenSet:
                     request.Flow = SignInFlow.FederatedToken;
-                    request.FederatedToken = Secrets.ToSecureString(FederatedToken.Trim());
+                    request.FederatedToken = Engine.Security.SecureText.ToSecureString(FederatedToken.Trim());
                     break;
                 case FederatedTokenFileSet:
                     request.Flow = SignInFlow.FederatedToken;

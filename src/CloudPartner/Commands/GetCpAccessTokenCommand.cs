@@ -24,7 +24,7 @@ namespace CloudPartner.Commands
                 }
                 else
                 {
-                    WriteObject(new CpAccessToken(Secrets.ToSecureString(token.Token), token.ExpiresOn, token.TenantId, token.ClientId));
+                    WriteObject(new CpAccessToken(Engine.Security.SecureText.ToSecureString(token.Token), token.ExpiresOn, token.TenantId, token.ClientId));
                 }
             });
         }

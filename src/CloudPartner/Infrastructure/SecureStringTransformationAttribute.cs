@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 
 namespace CloudPartner.Infrastructure
 {
@@ -11,14 +10,7 @@ namespace CloudPartner.Infrastructure
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            return value is string text ? Secrets.ToSecureString(text) : inputData;
+            return value is string text ? Engine.Security.SecureText.ToSecureString(text) : inputData;
         }
-    }
-
-    internal static class Secrets
-    {
-        public static SecureString ToSecureString(string text) => Engine.Security.SecureText.ToSecureString(text);
-
-        public static string ToPlainText(SecureString secure) => Engine.Security.SecureText.ToPlainText(secure);
     }
 }
