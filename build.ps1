@@ -3,23 +3,28 @@
 .SYNOPSIS
     Builds, tests and lays out the CloudPartner module.
 .DESCRIPTION
+    Every task restores what it builds, so each one works on a fresh clone with only the .NET SDK:
+    `dotnet tool restore && dotnet pwsh ./build.ps1 -Task <task>`.
+
     Build       lays out out/CloudPartner/<version>/ (packaging/Package.proj: stamped manifest, assemblies, format, help)
                 and builds the emulator.
     Docs        turns docs/*.md into docs/en-US/ (MAML help and about_CloudPartner.help.txt) with platyPS, and
-                lays the module out again so the help ships with it.
+                lays the module out again so the help ships with it. Needs platyPS 0.14 (not on NuGet).
     UpdateDocs  refreshes docs/*.md from the compiled cmdlets (new parameters, syntax) keeping the written text.
     Package     writes out/CloudPartner.<version>.nupkg, shaped for the PowerShell Gallery (dotnet pack; the same
                 command works without pwsh: dotnet pack packaging/Package.proj -c Release).
-    Test        runs the xunit suites (dotnet test) and the Pester suites (tests/*.Tests.ps1) against the emulator,
-                printing each one's counts and a last line 'N passed, N failed'.
-    Demo        starts the emulator and runs a publish -> go-live cycle through the built module.
+    Test        runs the xunit suites (dotnet test) and the Pester suites (tests/Pester/*.Tests.ps1) against the
+                emulator, printing each one's counts and a last line 'N passed, N failed'. Pester 5 is the installed
+                copy when there is one, else the NuGet package restored into out/packages/ (tests/Tools/Pester.proj).
+    Demo        the module's main job in this PowerShell, against the emulator: connect, read, edit losslessly,
+                publish, wait for sign-off, go live, wait until live (examples/Demo.ps1).
     Clean       removes out/ and the bin/obj folders.
 .EXAMPLE
     ./build.ps1 -Task Build, Docs, Package, Test
 #>
 [CmdletBinding()]
 param(
-    # Build, Test, Demo, Clean; also "Build,Test" as one string, as `pwsh -File build.ps1 -Task Build,Test` passes it.
+    # Build, Docs, UpdateDocs, Package, Test, Demo, Clean; also "Build,Test" as one string, as `pwsh -File build.ps1 -Task Build,Test` passes it.
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -36,6 +41,12 @@ foreach ($name in $Task) {
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 
+# Child processes (tests, benchmarks, UpdateDocs) start `pwsh`. When this PowerShell is the .NET tool from
+# dotnet-tools.json (`dotnet pwsh`), no pwsh is on PATH: put this one's folder there, for them and their children.
+if (-not (Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue)) {
+    $env:PATH = $PSHOME + [System.IO.Path]::PathSeparator + $env:PATH
+}
+
 function Get-ModuleVersion {
     $version = (& dotnet msbuild (Join-Path $root 'src/CloudPartner/CloudPartner.csproj') -getProperty:ModuleVersion).Trim()
     if ($LASTEXITCODE -ne 0 -or -not $version) { throw 'Could not read ModuleVersion from Directory.Build.props.' }
@@ -47,6 +58,7 @@ function Get-ModuleFolder {
 }
 
 function Invoke-Build {
+    # Package.proj restores the projects it lays out, so this works on a fresh clone.
     & dotnet build (Join-Path $root 'packaging/Package.proj') -c $Configuration --nologo -v quiet
     if ($LASTEXITCODE -ne 0) { throw 'Laying out the module failed.' }
     & dotnet build (Join-Path $root 'src/CloudPartner.Emulator/CloudPartner.Emulator.csproj') -c $Configuration --nologo -v quiet
@@ -55,7 +67,9 @@ function Invoke-Build {
 }
 
 function Import-PlatyPS {
-    if (-not (Get-Module -ListAvailable platyPS)) { throw 'platyPS 0.14 is needed for the Docs tasks (Install-Module platyPS).' }
+    if (-not (Get-Module -ListAvailable platyPS)) {
+        throw 'platyPS 0.14 is needed for the Docs and UpdateDocs tasks, and it is not installed. Install it where the PowerShell Gallery is reachable (Install-Module platyPS -RequiredVersion 0.14.2); the committed help in docs/en-US is checked against docs/*.md by the tests either way.'
+    }
     Import-Module platyPS -ErrorAction Stop
 }
 
@@ -90,7 +104,21 @@ function Invoke-Package {
     Write-Host "Packaged $(Join-Path $out "CloudPartner.$(Get-ModuleVersion).nupkg")"
 }
 
+function Import-Pester {
+    $installed = Get-Module -ListAvailable Pester | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1
+    if ($installed) {
+        Import-Module $installed.Path -Force -ErrorAction Stop
+        return
+    }
+    $project = Join-Path $root 'tests/Tools/Pester.proj'
+    & dotnet restore $project --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw 'Pester 5 is not installed, and restoring the NuGet package Pester (tests/Tools/Pester.proj) failed.' }
+    $version = (& dotnet msbuild $project -getProperty:PesterVersion).Trim()
+    Import-Module (Join-Path $out "packages/pester/$version/tools/Pester.psd1") -Force -ErrorAction Stop
+}
+
 function Invoke-Test {
+    Invoke-Build
     $results = Join-Path $out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test (Join-Path $root 'module.sln') -c $Configuration --nologo --logger 'trx' --results-directory $results
@@ -104,7 +132,8 @@ function Invoke-Test {
     Write-Host "xunit: $passed passed, $failed failed"
     if ($dotnetExit -ne 0 -and $failed -eq 0) { $failed = 1; Write-Host 'xunit: dotnet test failed before running every test.' }
 
-    $pester = & (Join-Path $root 'tests/Invoke-PesterSuite.ps1') -ModulePath (Join-Path (Get-ModuleFolder) 'CloudPartner.psd1') -Configuration $Configuration
+    Import-Pester
+    $pester = & (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -ModulePath (Join-Path (Get-ModuleFolder) 'CloudPartner.psd1') -Configuration $Configuration
     $passed += $pester.PassedCount
     $failed += $pester.FailedCount
     Write-Host "$passed passed, $failed failed"
@@ -112,7 +141,8 @@ function Invoke-Test {
 }
 
 function Invoke-Demo {
-    & (Join-Path $root 'tests/Demo.ps1') -ModulePath (Join-Path (Get-ModuleFolder) 'CloudPartner.psd1') -Configuration $Configuration
+    Invoke-Build
+    & (Join-Path $root 'examples/Demo.ps1') -ModulePath (Join-Path (Get-ModuleFolder) 'CloudPartner.psd1') -Configuration $Configuration
 }
 
 function Invoke-Clean {

@@ -7,7 +7,7 @@ using CloudPartner.Engine.Http;
 namespace CloudPartner.Authentication
 {
     /// <summary>The entry point the engine's AuthenticationLoader creates by reflection: one MSAL-backed provider per request.</summary>
-    public sealed class MsalTokenProviderFactory : ITokenProviderFactory
+    internal sealed class MsalTokenProviderFactory : ITokenProviderFactory
     {
         private static readonly Regex TenantPattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{0,255}$", RegexOptions.CultureInvariant);
 

@@ -48,9 +48,9 @@ function Initialize-Benchmark {
 }
 
 function Start-BenchmarkEmulator {
-    <# Starts the emulator process on a free loopback port (tests/TestHelpers.psm1's Start-TestEmulator). #>
+    <# Starts the emulator process on a free loopback port (tests/Pester/TestHelpers.psm1's Start-TestEmulator). #>
     param([string[]] $Arguments = @('--time-scale', '10000000'))
-    Import-Module (Join-Path $script:Root 'tests/TestHelpers.psm1') -Force -Scope Global
+    Import-Module (Join-Path $script:Root 'tests/Pester/TestHelpers.psm1') -Force -Scope Global
     Start-TestEmulator -Arguments $Arguments
 }
 

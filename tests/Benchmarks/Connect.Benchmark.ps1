@@ -40,7 +40,10 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 if (-not $env:CLOUDPARTNER_TEST_EMULATOR) {
     $env:CLOUDPARTNER_TEST_EMULATOR = Join-Path $root "src/CloudPartner.Emulator/bin/$Configuration/net10.0/CloudPartner.Emulator.dll"
 }
-Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+Import-Module (Join-Path $root 'tests/Pester/TestHelpers.psm1') -Force
+if (-not $env:CLOUDPARTNER_TEST_AIDS) {
+    $env:CLOUDPARTNER_TEST_AIDS = Join-Path $root "tests/CloudPartner.TestAids/bin/$Configuration/netstandard2.0/CloudPartner.TestAids.dll"
+}
 
 function Get-Median([double[]] $Values) {
     $sorted = @($Values | Sort-Object)
@@ -56,9 +59,10 @@ Import-Module $Module
 $importMs = $watch.Elapsed.TotalMilliseconds
 $afterImport = @([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -match '^(Microsoft\.Identity|CloudPartner\.Authentication)')
 if ($Mode -eq 'raw') {
+    Add-Type -Path $env:CLOUDPARTNER_TEST_AIDS
     $form = "grant_type=client_credentials&client_id=$ClientId&client_secret=$([Uri]::EscapeDataString($Secret))&scope=$([Uri]::EscapeDataString('https://cloudpartner.azure.com/.default'))"
     $once = {
-        $handler = [CloudPartner.Engine.Http.HttpHandlerFactory]::CreateForIdentityProvider([CloudPartner.Engine.Http.ConnectionSettings]::new(), $Thumbprint)
+        $handler = [CloudPartner.TestAids.CpTestAid]::CreateIdentityProviderHandler($Thumbprint)
         $client = [System.Net.Http.HttpClient]::new($handler)
         $content = [System.Net.Http.StringContent]::new($form, [Text.Encoding]::UTF8, 'application/x-www-form-urlencoded')
         $response = $client.PostAsync("$Authority/$Tenant/oauth2/v2.0/token", $content).GetAwaiter().GetResult()

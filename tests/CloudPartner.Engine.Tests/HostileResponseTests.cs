@@ -22,7 +22,7 @@ namespace CloudPartner.Engine.Tests
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
         /// <summary>Each read the module makes, by name.</summary>
-        public static readonly IReadOnlyDictionary<string, Func<PartnerApi, Task>> Reads = new Dictionary<string, Func<PartnerApi, Task>>
+        private static readonly IReadOnlyDictionary<string, Func<PartnerApi, Task>> Reads = new Dictionary<string, Func<PartnerApi, Task>>
         {
             ["publishers"] = api => api.GetPublishersAsync(null, default),
             ["offers"] = api => api.ListOffersAsync("contoso", null, null, default),
@@ -37,9 +37,9 @@ namespace CloudPartner.Engine.Tests
             },
         };
 
-        public static TheoryData<string, string, CpErrorKind> ReadCases()
+        public static TheoryData<string, string, object> ReadCases()
         {
-            var data = new TheoryData<string, string, CpErrorKind>();
+            var data = new TheoryData<string, string, object>();
             foreach (var read in Reads.Keys)
             {
                 data.Add(read, HostileVariants.TruncatedJson, CpErrorKind.InvalidResponse);
@@ -60,7 +60,7 @@ namespace CloudPartner.Engine.Tests
 
         [Theory]
         [MemberData(nameof(ReadCases))]
-        public async Task Every_read_turns_a_hostile_answer_into_a_typed_error_in_time_without_leaving_the_host(string read, string variant, CpErrorKind expected)
+        public async Task Every_read_turns_a_hostile_answer_into_a_typed_error_in_time_without_leaving_the_host(string read, string variant, object expected)
         {
             await using var other = await EmulatorServer.StartAsync();
             await using var rig = await EmulatorRig.StartAsync();
@@ -83,7 +83,7 @@ namespace CloudPartner.Engine.Tests
             var error = await Assert.ThrowsAsync<CpException>(() => Reads[read](api));
 
             watch.Stop();
-            Assert.Equal(expected, error.Kind);
+            Assert.Equal((CpErrorKind)expected, error.Kind);
             Assert.False(string.IsNullOrWhiteSpace(error.Message));
             Assert.False(string.IsNullOrWhiteSpace(error.RecommendedAction));
             Assert.DoesNotContain(EmulatorRig.Token, error.ToString());

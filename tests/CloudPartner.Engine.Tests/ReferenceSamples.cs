@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace CloudPartner.Engine.Tests
 {
-    /// <summary>The JSON code blocks of ../shared/reference/cpp-api.md, read at test time so the tests follow the reference.</summary>
+    /// <summary>The JSON code blocks of tests/Fixtures/cpp-api-samples.md: the API documentation's samples, verbatim.</summary>
     internal static class ReferenceSamples
     {
         private static readonly Lazy<IReadOnlyList<(int Line, string Json)>> Blocks = new Lazy<IReadOnlyList<(int, string)>>(Load);
@@ -26,7 +26,7 @@ namespace CloudPartner.Engine.Tests
             }
         }
 
-        public static string ReferencePath => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference", "cpp-api.md"));
+        public static string ReferencePath => Path.Combine(RepositoryRoot, "tests", "Fixtures", "cpp-api-samples.md");
 
         private static IReadOnlyList<(int, string)> Load()
         {

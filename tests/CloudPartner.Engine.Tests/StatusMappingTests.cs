@@ -29,9 +29,9 @@ namespace CloudPartner.Engine.Tests
         [InlineData("somethingNew", OperationState.Unknown)]
         [InlineData("", OperationState.Unknown)]
         [InlineData(null, OperationState.Unknown)]
-        public void Maps_each_status_word(string? word, OperationState expected)
+        public void Maps_each_status_word(string? word, object expected)
         {
-            Assert.Equal(expected, StatusMapper.Map(word, null));
+            Assert.Equal((OperationState)expected, StatusMapper.Map(word, null));
         }
 
         [Theory]

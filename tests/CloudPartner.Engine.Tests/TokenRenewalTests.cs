@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.TestAids;
 using CloudPartner.Emulator;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Security;

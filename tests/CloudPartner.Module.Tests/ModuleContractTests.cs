@@ -44,6 +44,29 @@ namespace CloudPartner.Module.Tests
         }
 
         [Fact]
+        public void The_shipped_assemblies_expose_only_the_documented_types()
+        {
+            // Design §1: the cmdlets, their abstract base classes, the types the contract names and the enums they use.
+            var documented = new[]
+            {
+                "CloudPartner.CpSession", "CloudPartner.CpOffer", "CloudPartner.CpOfferStatus", "CloudPartner.CpOperation", "CloudPartner.CpStep",
+                "CloudPartner.CpMessage", "CloudPartner.CpPublisher", "CloudPartner.CpAccessToken",
+                "CloudPartner.CpOperationState", "CloudPartner.CpAuthFlow", "CloudPartner.CpOfferSlot",
+
+                // The exception behind every error record, inspected in catch blocks (about_CloudPartner, ERRORS).
+                "CloudPartner.Engine.Errors.CpException", "CloudPartner.Engine.Errors.CpErrorKind",
+            };
+            var types = ModuleMetadata.PublicTypes();
+            Assert.Contains(types, t => t.IsCmdlet);
+            var undocumented = types
+                .Where(t => !t.IsCmdlet && !t.IsCmdletBase && !documented.Contains(t.Name))
+                .Select(t => $"{t.Assembly}: {t.Name}")
+                .ToList();
+            Assert.True(undocumented.Count == 0, "Public but not in the contract: " + string.Join(", ", undocumented));
+            Assert.All(types.Where(t => t.Assembly == "CloudPartner.Authentication.dll"), t => Assert.Fail($"{t.Assembly} should expose nothing, but has {t.Name}"));
+        }
+
+        [Fact]
         public void CmdletsToExport_equals_the_cmdlets_in_the_assembly()
         {
             var manifest = ModuleMetadata.ManifestCmdlets().OrderBy(n => n, StringComparer.Ordinal).ToList();

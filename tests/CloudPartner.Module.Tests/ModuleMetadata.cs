@@ -41,16 +41,56 @@ namespace CloudPartner.Module.Tests
             return Regex.Matches(block.Groups["list"].Value, "'([^']+)'").Select(m => m.Groups[1].Value).ToList();
         }
 
-        private static IReadOnlyList<CmdletInfo> Load()
+        /// <summary>The assemblies the module ships (Dependencies/ included), as their file names.</summary>
+        public static readonly string[] ShippedAssemblies = { "CloudPartner.dll", "CloudPartner.Engine.dll", "CloudPartner.Authentication.dll" };
+
+        /// <summary>Every public type of the shipped assemblies, with what makes it public (a cmdlet, or an abstract cmdlet base).</summary>
+        public static IReadOnlyList<(string Assembly, string Name, bool IsCmdlet, bool IsCmdletBase)> PublicTypes()
+        {
+            using var context = OpenContext();
+            var types = new List<(string, string, bool, bool)>();
+            foreach (var file in ShippedAssemblies)
+            {
+                var assembly = context.LoadFromAssemblyPath(Path.Combine(AppContext.BaseDirectory, file));
+                foreach (var type in assembly.GetExportedTypes())
+                {
+                    var isCmdlet = type.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute");
+                    var isCmdletBase = type.IsAbstract && !type.IsSealed && DerivesFrom(type, "System.Management.Automation.PSCmdlet");
+                    types.Add((file, type.FullName!, isCmdlet, isCmdletBase));
+                }
+            }
+
+            return types;
+        }
+
+        private static bool DerivesFrom(Type type, string baseName)
+        {
+            for (var current = type.BaseType; current != null; current = current.BaseType)
+            {
+                if (current.FullName == baseName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static MetadataLoadContext OpenContext()
         {
             var baseDirectory = AppContext.BaseDirectory;
             var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
                 .Where(p => !Path.GetFileName(p).Equals("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase))
-                .Concat(Directory.GetFiles(baseDirectory, "CloudPartner*.dll"))
+                .Concat(Directory.GetFiles(baseDirectory, "*.dll"))
                 .Append(Path.Combine(baseDirectory, "reference", "System.Management.Automation.dll"))
                 .Distinct(StringComparer.OrdinalIgnoreCase);
-            using var context = new MetadataLoadContext(new PathAssemblyResolver(paths));
-            var assembly = context.LoadFromAssemblyPath(Path.Combine(baseDirectory, "CloudPartner.dll"));
+            return new MetadataLoadContext(new PathAssemblyResolver(paths));
+        }
+
+        private static IReadOnlyList<CmdletInfo> Load()
+        {
+            using var context = OpenContext();
+            var assembly = context.LoadFromAssemblyPath(Path.Combine(AppContext.BaseDirectory, "CloudPartner.dll"));
             var cmdlets = new List<CmdletInfo>();
             foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract))
             {

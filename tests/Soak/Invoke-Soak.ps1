@@ -4,7 +4,7 @@
     Soak test: N offers created from a template, each published and taken live with -Wait, through an emulator that
     fails, throttles, drops and delays requests at random and refuses every token 30 s after first seeing it.
 .DESCRIPTION
-    Not part of the default test run; the -Short variant is (tests/Soak.Tests.ps1, run by .ci/run).
+    Not part of the default test run; the -Short variant is (tests/Pester/Soak.Tests.ps1, in the test run).
 
     The emulator (a process on 127.0.0.1, nothing else is contacted) applies, by seeded rate, to every /api request:
     100-500 ms latency, 10% 5xx (half before the request is handled, half after, so that a POST or PUT may have acted
@@ -54,7 +54,7 @@ if (-not $EmulatorPath) {
 $env:CLOUDPARTNER_TEST_EMULATOR = (Resolve-Path $EmulatorPath).Path
 $ModulePath = (Resolve-Path $ModulePath).Path
 $template = Join-Path $PSScriptRoot 'offer-template.json'
-Import-Module (Join-Path $root 'tests/TestHelpers.psm1') -Force
+Import-Module (Join-Path $root 'tests/Pester/TestHelpers.psm1') -Force
 
 # Rates are applied rule after rule, each to what the ones before let through: conditional rates make the overall
 # shares 5% + 5% 5xx, 5% 429, 1% + 1% drops.
@@ -76,9 +76,11 @@ $emulator = Start-TestEmulator -Arguments $arguments
 
 try {
     Import-Module $ModulePath -Force
+    if (-not $env:CLOUDPARTNER_TEST_AIDS) { $env:CLOUDPARTNER_TEST_AIDS = Join-Path $root 'tests/CloudPartner.TestAids/bin/Release/netstandard2.0/CloudPartner.TestAids.dll' }
+    Import-TestAids
     # The one line that picks the sign-in flow. Until MSAL flows exist, a testing aid makes up tokens that renew; with
     # them, this becomes: Connect-CpAccount -Endpoint $emulator.Url -PublisherId contoso -TenantId soak -ClientId soak -ClientSecret $secret -AuthorityHost $emulator.Url
-    $session = [CloudPartner.Testing.CpTestAid]::ConnectRenewable($emulator.Url, 'contoso', [timespan]::FromSeconds($TokenLifetimeSeconds))
+    $session = [CloudPartner.TestAids.CpTestAid]::ConnectRenewable($emulator.Url, 'contoso', [timespan]::FromSeconds($TokenLifetimeSeconds))
 
     function Measure-Memory {
         [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
@@ -149,7 +151,7 @@ try {
     }
     $wall = $watch.Elapsed
 
-    $statistics = [CloudPartner.Testing.CpTestAid]::GetStatistics($session)
+    $statistics = [CloudPartner.TestAids.CpTestAid]::GetStatistics($session)
     $samples = @($sampler | Stop-Job -PassThru | Receive-Job | Where-Object Seconds -GE 0)
     $sampler | Remove-Job -Force
     $memoryAfter = Measure-Memory

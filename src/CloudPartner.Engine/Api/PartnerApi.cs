@@ -17,7 +17,7 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Api
 {
     /// <summary>Every CPP endpoint as a typed call over one <see cref="ApiConnection"/>.</summary>
-    public sealed class PartnerApi
+    internal sealed class PartnerApi
     {
         /// <summary>A running operation of the same kind created this close to our POST is taken to be ours.</summary>
         public static readonly TimeSpan AdoptionWindow = TimeSpan.FromMinutes(5);

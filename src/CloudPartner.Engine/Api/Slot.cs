@@ -1,13 +1,13 @@
 namespace CloudPartner.Engine.Api
 {
-    public enum OfferSlot
+    internal enum OfferSlot
     {
         Draft,
         Preview,
         Production,
     }
 
-    public enum OperationKind
+    internal enum OperationKind
     {
         Publish,
         GoLive,

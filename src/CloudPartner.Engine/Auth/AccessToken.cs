@@ -3,7 +3,7 @@ using System;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>A bearer token and its expiry. <see cref="ToString"/> never shows the token.</summary>
-    public sealed class AccessToken
+    internal sealed class AccessToken
     {
         public AccessToken(string token, DateTimeOffset? expiresOn, string? tenantId = null, string? clientId = null)
         {

@@ -20,7 +20,7 @@ namespace CloudPartner.Engine.Auth
     /// AppDomain.AssemblyResolve, preferring an assembly already loaded at the same or a higher version.
     /// </para>
     /// </summary>
-    public static class AuthenticationLoader
+    internal static class AuthenticationLoader
     {
         public const string AssemblyName = "CloudPartner.Authentication";
         public const string FactoryTypeName = "CloudPartner.Authentication.MsalTokenProviderFactory";

@@ -9,7 +9,7 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>The sign-in flows that go through the identity provider (MSAL).</summary>
-    public enum SignInFlow
+    internal enum SignInFlow
     {
         ClientSecret,
         Certificate,
@@ -23,7 +23,7 @@ namespace CloudPartner.Engine.Auth
     /// Everything a sign-in needs, in plain types only: it crosses from the cmdlet assembly to the isolated
     /// authentication assembly, so nothing here may be an MSAL type. Secrets stay SecureString or X509Certificate2.
     /// </summary>
-    public sealed class AuthenticationRequest
+    internal sealed class AuthenticationRequest
     {
         /// <summary>The public cloud's sign-in host.</summary>
         public static readonly Uri DefaultAuthorityHost = new Uri("https://login.microsoftonline.com/");
@@ -89,7 +89,7 @@ namespace CloudPartner.Engine.Auth
     }
 
     /// <summary>What the user must do to finish a device-code sign-in.</summary>
-    public sealed class DeviceCodePrompt
+    internal sealed class DeviceCodePrompt
     {
         public DeviceCodePrompt(string message, string userCode, Uri verificationUri, DateTimeOffset expiresOn)
         {

@@ -14,7 +14,7 @@ namespace CloudPartner.Engine.Auth
     /// Finds or reads the certificate a service principal signs in with: from the certificate store by thumbprint, or from a
     /// PFX or PEM file read into memory (keys are not written anywhere: PFX keys are loaded as ephemeral where the platform allows).
     /// </summary>
-    public static class CertificateLoader
+    internal static class CertificateLoader
     {
         /// <summary>X509KeyStorageFlags.EphemeralKeySet (not in the netstandard2.0 surface): the key stays in memory.</summary>
         private const X509KeyStorageFlags EphemeralKeySet = (X509KeyStorageFlags)32;

@@ -9,7 +9,7 @@ namespace CloudPartner.Engine.Auth
     /// Connect-CpAccount -FromEnvironment: the variables Azure.Identity's EnvironmentCredential and WorkloadIdentityCredential
     /// read, in their order — a client secret, else a certificate file, else a federated token file.
     /// </summary>
-    public static class EnvironmentSignIn
+    internal static class EnvironmentSignIn
     {
         public const string TenantId = "AZURE_TENANT_ID";
         public const string ClientId = "AZURE_CLIENT_ID";

@@ -6,7 +6,7 @@ namespace CloudPartner.Engine.Auth
     /// Implemented by a token provider that holds secrets from the start (a token passed in, a client secret): the
     /// session registers them with its redactor at once, before any request or error could show them.
     /// </summary>
-    public interface IKnownSecrets
+    internal interface IKnownSecrets
     {
         IEnumerable<string> KnownSecrets { get; }
     }

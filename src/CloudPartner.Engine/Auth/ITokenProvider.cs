@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>One way of getting tokens (a flow). <see cref="TokenSource"/> decides when to call it.</summary>
-    public interface ITokenProvider
+    internal interface ITokenProvider
     {
         /// <summary>The flow's name as the session reports it (AccessToken, ClientSecret, Certificate, …).</summary>
         string Flow { get; }

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace CloudPartner.Engine.Auth
 {
     /// <summary>The AccessToken flow: a token the user already has. It cannot be renewed.</summary>
-    public sealed class StaticTokenProvider : ITokenProvider, IKnownSecrets
+    internal sealed class StaticTokenProvider : ITokenProvider, IKnownSecrets
     {
         private readonly AccessToken token;
 

@@ -10,7 +10,7 @@ namespace CloudPartner.Engine.Auth
     /// The session's current token: renewed before it expires and after a 401, with one acquisition at a time
     /// however many threads ask. Every token it sees is registered with the redactor.
     /// </summary>
-    public sealed class TokenSource
+    internal sealed class TokenSource
     {
         /// <summary>How long before expiry a renewable token is renewed, for tokens that live long enough (an hour or so).</summary>
         public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);

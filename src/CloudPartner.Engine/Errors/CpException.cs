@@ -3,10 +3,13 @@ using System.Net;
 
 namespace CloudPartner.Engine.Errors
 {
-    /// <summary>A failure with a stable kind, the HTTP facts that caused it, and what the user should do next.</summary>
+    /// <summary>
+    /// A failure with a stable kind, the HTTP facts that caused it, and what the user should do next. Public because
+    /// scripts inspect it in a catch block (about_CloudPartner, ERRORS); only the engine creates one.
+    /// </summary>
     public class CpException : Exception
     {
-        public CpException(CpErrorKind kind, string message, string? recommendedAction = null, Exception? inner = null)
+        internal CpException(CpErrorKind kind, string message, string? recommendedAction = null, Exception? inner = null)
             : base(message, inner)
         {
             Kind = kind;
@@ -17,29 +20,29 @@ namespace CloudPartner.Engine.Errors
 
         public string ErrorId => "Cp" + Kind;
 
-        public HttpStatusCode? StatusCode { get; set; }
+        public HttpStatusCode? StatusCode { get; internal set; }
 
         /// <summary>The service's <c>error.code</c>, when it sent one.</summary>
-        public string? ServiceCode { get; set; }
+        public string? ServiceCode { get; internal set; }
 
         /// <summary>The service's <c>error.message</c> (or <c>Message</c> on 401 bodies), when it sent one.</summary>
-        public string? ServiceMessage { get; set; }
+        public string? ServiceMessage { get; internal set; }
 
         /// <summary>The request URL with secrets redacted.</summary>
-        public string? RequestUri { get; set; }
+        public string? RequestUri { get; internal set; }
 
-        public string? HttpMethod { get; set; }
+        public string? HttpMethod { get; internal set; }
 
-        public string RecommendedAction { get; set; }
+        public string RecommendedAction { get; internal set; }
 
         /// <summary>
         /// True when a request that starts something (a POST) may or may not have been acted on: the connection dropped
         /// or the server failed after receiving it. Callers look for the operation before trying again.
         /// </summary>
-        public bool OutcomeUnknown { get; set; }
+        public bool OutcomeUnknown { get; internal set; }
 
         /// <summary>What the failure is about (offer id, operation), for the PowerShell error record.</summary>
-        public object? Target { get; set; }
+        public object? Target { get; internal set; }
 
         /// <summary>
         /// A failure that may not happen again (the service failed or throttled after retries, or its answer could not

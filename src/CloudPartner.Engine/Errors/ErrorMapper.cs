@@ -4,7 +4,7 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Errors
 {
     /// <summary>The one place that turns an HTTP failure into a <see cref="CpException"/>.</summary>
-    public static class ErrorMapper
+    internal static class ErrorMapper
     {
         public static CpErrorKind KindFor(HttpStatusCode status)
         {

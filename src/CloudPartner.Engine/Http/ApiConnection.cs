@@ -19,7 +19,7 @@ namespace CloudPartner.Engine.Http
     /// The session's HTTP pipeline: one reused HttpClient; endpoint and api-version; bearer auth for the endpoint's
     /// host only; retries; failure mapping; redacted logging. Thread-safe.
     /// </summary>
-    public sealed class ApiConnection : IDisposable
+    internal sealed class ApiConnection : IDisposable
     {
         private static readonly MediaTypeWithQualityHeaderValue Json = new MediaTypeWithQualityHeaderValue("application/json");
 

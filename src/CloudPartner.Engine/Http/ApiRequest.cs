@@ -6,7 +6,7 @@ using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Engine.Http
 {
-    public sealed class ApiRequest
+    internal sealed class ApiRequest
     {
         /// <summary>Headers the session sets itself; a caller may not replace them.</summary>
         private static readonly HashSet<string> ReservedHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

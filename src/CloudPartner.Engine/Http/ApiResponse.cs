@@ -3,7 +3,7 @@ using System.Net;
 
 namespace CloudPartner.Engine.Http
 {
-    public sealed class ApiResponse
+    internal sealed class ApiResponse
     {
         public ApiResponse(HttpStatusCode statusCode, string body, Uri requestUri, string? eTag, string? location, string? operationLocation, TimeSpan? retryAfter, int retries)
         {

@@ -4,7 +4,7 @@ using System.Net;
 namespace CloudPartner.Engine.Http
 {
     /// <summary>Everything a session needs to reach the API, fixed at connect time.</summary>
-    public sealed class ConnectionSettings
+    internal sealed class ConnectionSettings
     {
         public const string DefaultApiVersion = "2017-10-31";
         public static readonly Uri DefaultEndpoint = new Uri("https://cloudpartner.azure.com/");

@@ -8,7 +8,7 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Http
 {
     /// <summary>Builds the one handler per session; the same proxy rules serve the API and the identity provider.</summary>
-    public static class HttpHandlerFactory
+    internal static class HttpHandlerFactory
     {
         public static HttpMessageHandler Create(ConnectionSettings settings) => CreateHandler(settings);
 

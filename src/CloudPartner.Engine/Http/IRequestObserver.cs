@@ -4,7 +4,7 @@ namespace CloudPartner.Engine.Http
     /// Receives what one call wants the user to see. Text given here has already been redacted.
     /// The cmdlet layer queues these and writes them on the pipeline thread.
     /// </summary>
-    public interface IRequestObserver
+    internal interface IRequestObserver
     {
         /// <summary>
         /// False when nobody will see <see cref="Verbose"/> lines (the cmdlet runs without -Verbose and with a
@@ -31,7 +31,7 @@ namespace CloudPartner.Engine.Http
         void Warning(string message);
     }
 
-    public sealed class NullRequestObserver : IRequestObserver
+    internal sealed class NullRequestObserver : IRequestObserver
     {
         public static readonly NullRequestObserver Instance = new NullRequestObserver();
 

@@ -6,7 +6,7 @@ namespace CloudPartner.Engine.Http
     /// The observer of the command running now, flowing with its async calls, so that work without an observer parameter
     /// (the identity provider's log, a token renewal in the middle of a request) still reaches the right command's streams.
     /// </summary>
-    public static class ObserverContext
+    internal static class ObserverContext
     {
         private static readonly AsyncLocal<IRequestObserver?> Ambient = new AsyncLocal<IRequestObserver?>();
 

@@ -6,7 +6,7 @@ using System.Net.Http;
 namespace CloudPartner.Engine.Http
 {
     /// <summary>The one place that decides whether a failed attempt is retried, and after how long.</summary>
-    public sealed class RetryPolicy
+    internal sealed class RetryPolicy
     {
         private readonly Random jitter;
         private readonly object jitterGate = new object();

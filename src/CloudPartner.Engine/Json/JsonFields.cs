@@ -11,7 +11,7 @@ namespace CloudPartner.Engine.Json
     /// Lenient, typed reads of known fields: absent or null gives null, a value of the wrong kind gives a clear
     /// <see cref="CpErrorKind.InvalidResponse"/> naming the field, never another exception.
     /// </summary>
-    public static class JsonFields
+    internal static class JsonFields
     {
         public static JsonNode? Get(JsonObject obj, string name)
         {

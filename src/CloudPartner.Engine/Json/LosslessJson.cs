@@ -13,7 +13,7 @@ namespace CloudPartner.Engine.Json
     /// (Int64 and beyond) and nesting at any depth survive a read → write round trip. HTML characters are not escaped,
     /// so SAS URLs keep their '&amp;'.
     /// </summary>
-    public static class LosslessJson
+    internal static class LosslessJson
     {
         public const int MaxDepth = 1000;
 

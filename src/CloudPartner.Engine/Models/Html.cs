@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace CloudPartner.Engine.Models
 {
     /// <summary>Step messages arrive as HTML; errors and progress show them as text.</summary>
-    public static class Html
+    internal static class Html
     {
         private static readonly Regex Breaks = new Regex(@"<\s*(br|/p|/div|/li)\s*/?\s*>", RegexOptions.Compiled | RegexOptions.IgnoreCase);
         private static readonly Regex Tags = new Regex(@"<[^>]*>", RegexOptions.Compiled);

@@ -10,7 +10,7 @@ namespace CloudPartner.Engine.Models
     /// An offer as read from the service: the whole document kept losslessly, its ETag (from the response header),
     /// and typed views of the top-level fields.
     /// </summary>
-    public sealed class OfferDocument
+    internal sealed class OfferDocument
     {
         /// <summary>Keys the service returns but refuses to take back on PUT (matched by suffix, any namespace).</summary>
         public static readonly IReadOnlyList<string> ReadOnlyKeySuffixes = new[] { ".legacyOfferId", ".legacyPublisherId" };

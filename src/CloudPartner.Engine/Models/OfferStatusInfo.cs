@@ -6,7 +6,7 @@ using CloudPartner.Engine.Json;
 
 namespace CloudPartner.Engine.Models
 {
-    public sealed class OfferStatusInfo
+    internal sealed class OfferStatusInfo
     {
         public string PublisherId { get; set; } = string.Empty;
 

@@ -9,7 +9,7 @@ using CloudPartner.Engine.Operations;
 namespace CloudPartner.Engine.Models
 {
     /// <summary>An operation (submission) as the service describes it, with its state derived in one place.</summary>
-    public sealed class OperationInfo
+    internal sealed class OperationInfo
     {
         public string? Id { get; set; }
 

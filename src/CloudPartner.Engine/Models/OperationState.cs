@@ -1,7 +1,7 @@
 namespace CloudPartner.Engine.Models
 {
     /// <summary>The normalized state of an offer or operation; see <see cref="StatusMapper"/>.</summary>
-    public enum OperationState
+    internal enum OperationState
     {
         NeverPublished,
         NotStarted,

@@ -6,7 +6,7 @@ using CloudPartner.Engine.Json;
 
 namespace CloudPartner.Engine.Models
 {
-    public sealed class PublisherInfo
+    internal sealed class PublisherInfo
     {
         public string? Id { get; set; }
 

@@ -8,7 +8,7 @@ namespace CloudPartner.Engine.Models
     /// (complete / completed / succeeded; canceled / cancelled), so comparison is case-insensitive and lenient;
     /// anything unknown maps to Unknown and the raw word is kept by the caller.
     /// </summary>
-    public static class StatusMapper
+    internal static class StatusMapper
     {
         public const string SignoffStepId = "publisher-signoff";
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace CloudPartner.Engine.Models
 {
-    public sealed class StepInfo
+    internal sealed class StepInfo
     {
         public string? Id { get; set; }
 
@@ -23,7 +23,7 @@ namespace CloudPartner.Engine.Models
         public string DisplayName => StepName ?? Id ?? "(unnamed step)";
     }
 
-    public sealed class MessageInfo
+    internal sealed class MessageInfo
     {
         public string? MessageHtml { get; set; }
 

@@ -10,7 +10,7 @@ namespace CloudPartner.Engine.Operations
     /// relative or absolute, migrated (<c>/api/publishers/{p}/offers/{o}/operations/{guid}</c>) or non-migrated
     /// (<c>/api/operations/{p}${o}${n}${slot}</c>, with <c>$</c> kept literal).
     /// </summary>
-    public sealed class OperationLocation
+    internal sealed class OperationLocation
     {
         private static readonly Regex MigratedPath = new Regex(@"^/api/publishers/(?<publisher>[^/]+)/offers/(?<offer>[^/]+)/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex LegacyPath = new Regex(@"^/api/operations/(?<operation>[^/]+)/?\z", RegexOptions.Compiled | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -8,7 +8,7 @@ using CloudPartner.Engine.Models;
 
 namespace CloudPartner.Engine.Operations
 {
-    public sealed class WaitOptions
+    internal sealed class WaitOptions
     {
         public static readonly TimeSpan DefaultPollingInterval = TimeSpan.FromSeconds(60);
 
@@ -24,7 +24,7 @@ namespace CloudPartner.Engine.Operations
         public bool RefreshFirst { get; set; }
     }
 
-    public enum WaitOutcome
+    internal enum WaitOutcome
     {
         /// <summary>Succeeded, or a publish reached publisher sign-off.</summary>
         Completed,
@@ -33,7 +33,7 @@ namespace CloudPartner.Engine.Operations
         TimedOut,
     }
 
-    public sealed class WaitResult
+    internal sealed class WaitResult
     {
         public WaitResult(OperationInfo operation, WaitOutcome outcome, int polls)
         {
@@ -54,7 +54,7 @@ namespace CloudPartner.Engine.Operations
     /// Polls one operation until it ends: a publish at publisher sign-off, anything else at a terminal state.
     /// The server's Retry-After wins over the interval; transient poll failures back off and go on.
     /// </summary>
-    public sealed class OperationWaiter
+    internal sealed class OperationWaiter
     {
         private readonly PartnerApi api;
 

@@ -7,7 +7,7 @@ namespace CloudPartner.Engine.Security
     /// <summary>
     /// The trust rules: which endpoints may be used, and which URLs may receive the bearer token.
     /// </summary>
-    public static class EndpointPolicy
+    internal static class EndpointPolicy
     {
         /// <summary>Accepts https endpoints, and http only on a loopback address.</summary>
         public static Uri ValidateEndpoint(Uri? endpoint, string parameterName = "Endpoint")

@@ -5,7 +5,7 @@ using CloudPartner.Engine.Errors;
 namespace CloudPartner.Engine.Security
 {
     /// <summary>Validation and URL-encoding of the ids that go into request paths. Bad ids never reach the network.</summary>
-    public static class Ids
+    internal static class Ids
     {
         public const int MaxLength = 128;
 

@@ -10,7 +10,7 @@ namespace CloudPartner.Engine.Security
     /// Known secret values (tokens, client secrets) are registered by the session; well-known shapes
     /// (bearer values, JWTs, OAuth form fields, SAS signatures) are masked whatever their value.
     /// </summary>
-    public sealed class Redactor
+    internal sealed class Redactor
     {
         public const string Mask = "***";
 

@@ -4,7 +4,7 @@ using System.Security;
 namespace CloudPartner.Engine.Security
 {
     /// <summary>Conversions between text and SecureString, in one place.</summary>
-    public static class SecureText
+    internal static class SecureText
     {
         public static SecureString ToSecureString(string text)
         {

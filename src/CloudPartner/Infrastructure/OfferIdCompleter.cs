@@ -12,7 +12,7 @@ namespace CloudPartner.Infrastructure
     /// <summary>
     /// Completes -OfferId from the default session's offers, cached for a minute; never holds the prompt more than 2 s.
     /// </summary>
-    public sealed class OfferIdCompleter : IArgumentCompleter
+    internal sealed class OfferIdCompleter : IArgumentCompleter
     {
         private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
         private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);

@@ -17,7 +17,7 @@ namespace CloudPartner.Infrastructure
     /// integers stay Int64 (or decimal beyond), decimals keep their digits, and there is no depth limit short of
     /// <see cref="LosslessJson.MaxDepth"/>.
     /// </summary>
-    public static class PSJson
+    internal static class PSJson
     {
         /// <summary>
         /// The exact text of numbers that neither Int64 nor decimal reproduces (1E+3, -0.0, 1e400). They are shown as a

@@ -9,7 +9,7 @@ namespace CloudPartner.Infrastructure
     /// -PollingInterval 60 would mean 6 µs). Strings such as '00:01:30' and TimeSpans pass through.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {

@@ -5,7 +5,7 @@ namespace CloudPartner.Infrastructure
 {
     /// <summary>Lets a SecureString parameter also take a plain string, converting it at once.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class SecureStringTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class SecureStringTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

@@ -4,6 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-TestModule
+    Import-TestAids
     $script:emulator = Start-TestEmulator
     Connect-CpAccount -AccessToken 'streams-token-5d2f0c7e' -Endpoint $script:emulator.Url -PublisherId contoso | Out-Null
 
@@ -68,7 +69,7 @@ Describe 'JSON to objects' {
     It 'refuses a key given twice in one object, naming where' {
         $document = [System.Text.Json.JsonDocument]::Parse('{"a":[{"b":1,"b":2}]}')
         try {
-            { [CloudPartner.Infrastructure.PSJson]::ToPSObject($document.RootElement, 'The response') } |
+            { [CloudPartner.TestAids.CpTestAid]::ToPSObject($document.RootElement, 'The response') } |
                 Should -Throw -ExpectedMessage '*Duplicate key in the object at $.a`[0`]*Key: b*'
         }
         finally { $document.Dispose() }

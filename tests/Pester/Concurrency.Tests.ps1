@@ -5,11 +5,12 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-TestModule
+    Import-TestAids
     # Each token is refused 3 s after the emulator first sees it; every request takes 40-120 ms.
     $script:lifetime = [timespan]::FromSeconds(3)
     $script:emulator = Start-TestEmulator -Arguments @('--time-scale', '10000000', '--token-lifetime', '3', '--request-log-capacity', '20000',
         '--fault', '{"kind":"latency","path":"/api/","latencyMs":40,"latencyMaxMs":120,"seed":11}')
-    $script:session = [CloudPartner.Testing.CpTestAid]::ConnectRenewable($script:emulator.Url, 'contoso', $script:lifetime)
+    $script:session = [CloudPartner.TestAids.CpTestAid]::ConnectRenewable($script:emulator.Url, 'contoso', $script:lifetime)
     Clear-EmulatorRequest $script:emulator
 
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -40,7 +41,7 @@ BeforeAll {
         }
     }
     $script:elapsed = $watch.Elapsed
-    $script:statistics = [CloudPartner.Testing.CpTestAid]::GetStatistics($script:session)
+    $script:statistics = [CloudPartner.TestAids.CpTestAid]::GetStatistics($script:session)
     $script:requests = @(Get-EmulatorRequest $script:emulator | Sort-Object sequence)
     Write-Host ("concurrency: 400 calls on 8 runspaces in {0:0.0} s; {1}; {2} distinct tokens seen by the emulator" -f
         $script:elapsed.TotalSeconds, $script:statistics, @($script:requests.headers.Authorization | Sort-Object -Unique).Count)
@@ -75,7 +76,7 @@ Describe 'Eight runspaces sharing the default session' {
         $distinct.Count | Should -Be $script:statistics.TokenAcquisitions
 
         # No more acquisitions than windows: a 3 s token is renewed 0.75 s before it expires, every 2.25 s.
-        $window = $script:lifetime.TotalSeconds - [CloudPartner.Engine.Auth.TokenSource]::MarginFor($script:lifetime).TotalSeconds
+        $window = $script:lifetime.TotalSeconds - [CloudPartner.TestAids.CpTestAid]::TokenRenewalMargin($script:lifetime).TotalSeconds
         $span = ([datetimeoffset]$script:requests[-1].time - [datetimeoffset]$script:requests[0].time).TotalSeconds
         $script:statistics.TokenAcquisitions | Should -BeLessOrEqual ([math]::Floor($span / $window) + 1)
 

@@ -1,6 +1,6 @@
 #requires -Modules Pester
 # A known token and a planted client secret never appear in any stream, error record, exception text, transcript or
-# the session's formatting, whatever every cmdlet does with -Verbose -Debug (tests/Secrets/Invoke-EveryCmdlet.ps1).
+# the session's formatting, whatever every cmdlet does with -Verbose -Debug (tests/Pester/Secrets/Invoke-EveryCmdlet.ps1).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force

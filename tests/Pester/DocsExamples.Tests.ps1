@@ -4,7 +4,7 @@
 
 BeforeDiscovery {
     $errorIds = 'NotConnected|AuthenticationFailed|Unauthorized|AccessDenied|NotFound|BadRequest|Conflict|PreconditionFailed|ValidationFailed|Throttled|InvalidArgument|ServiceError|InvalidResponse|OperationFailed|OperationCanceled|OperationTimeout|UntrustedLocation'
-    $script:pages = foreach ($file in Get-ChildItem (Join-Path (Split-Path $PSScriptRoot -Parent) 'docs') -Filter '*-Cp*.md' | Sort-Object Name) {
+    $script:pages = foreach ($file in Get-ChildItem (Join-Path $PSScriptRoot '../../docs') -Filter '*-Cp*.md' | Sort-Object Name) {
         $text = (Get-Content $file.FullName -Raw) -replace "`r`n", "`n"
         $examplesSection = [regex]::Match($text, '(?s)## EXAMPLES\n(.*?)\n## PARAMETERS').Groups[1].Value
         $examples = foreach ($example in [regex]::Matches($examplesSection, '(?s)### (?<title>[^\n]+)\n```powershell\n(?<body>.*?)```')) {

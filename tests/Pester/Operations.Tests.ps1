@@ -309,7 +309,8 @@ Publish-CpOffer -OfferId ctrl-c-terminal -Wait -PollingInterval '01:00:00'
         $session = "cp-ctrl-c-$PID"
         try {
             & tmux new-session -d -s $session -x 250 -y 50
-            & tmux send-keys -t $session "pwsh -NoProfile -File '$script'; echo EXITED" Enter
+            # The PowerShell that runs this suite, wherever it came from (on PATH, or the .NET tool from the manifest).
+            & tmux send-keys -t $session "'$(Join-Path $PSHOME 'pwsh')' -NoProfile -File '$script'; echo EXITED" Enter
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             while (-not ((& tmux capture-pane -t $session -p) -match 'WAITING') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             Start-Sleep -Milliseconds 500

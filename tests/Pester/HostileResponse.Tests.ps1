@@ -27,13 +27,14 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-TestModule
+    Import-TestAids
     $script:emulator = Start-TestEmulator
     $script:other = Start-TestEmulator
     $script:timeout = [timespan]::FromSeconds(2)
 
     function Connect-Hostile {
         # One retry and a 2-second request timeout, so that each case is quick and the bound is provable.
-        [CloudPartner.Testing.CpTestAid]::ConnectRenewable($script:emulator.Url, 'contoso', [timespan]::FromHours(1), 1, $script:timeout)
+        [CloudPartner.TestAids.CpTestAid]::ConnectRenewable($script:emulator.Url, 'contoso', [timespan]::FromHours(1), 1, $script:timeout)
     }
 
     function Add-Fault($Emulator, [hashtable] $Rule) {

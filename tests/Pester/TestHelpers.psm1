@@ -8,7 +8,7 @@ function Start-TestEmulator {
     )
 
     $dll = $env:CLOUDPARTNER_TEST_EMULATOR
-    if (-not $dll -or -not (Test-Path $dll)) { throw "Set CLOUDPARTNER_TEST_EMULATOR to the built emulator (run tests/Invoke-PesterSuite.ps1)." }
+    if (-not $dll -or -not (Test-Path $dll)) { throw "Set CLOUDPARTNER_TEST_EMULATOR to the built emulator (run build.ps1 -Task Test)." }
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($dll)
     foreach ($a in @('--urls', $Url) + $Arguments) { $info.ArgumentList.Add($a) }
@@ -87,8 +87,15 @@ function Clear-EmulatorRequest {
 
 function Import-TestModule {
     $path = $env:CLOUDPARTNER_TEST_MODULE
-    if (-not $path -or -not (Test-Path $path)) { throw "Set CLOUDPARTNER_TEST_MODULE to the built CloudPartner.psd1 (run tests/Invoke-PesterSuite.ps1)." }
+    if (-not $path -or -not (Test-Path $path)) { throw "Set CLOUDPARTNER_TEST_MODULE to the built CloudPartner.psd1 (run build.ps1 -Task Test)." }
     Import-Module $path -Force -Global -ErrorAction Stop
 }
 
-Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Invoke-EmulatorAdmin, Get-EmulatorRequest, Clear-EmulatorRequest, Import-TestModule
+function Import-TestAids {
+    <# Loads tests/CloudPartner.TestAids (renewable loopback tokens, session counters) beside the imported module. #>
+    $path = $env:CLOUDPARTNER_TEST_AIDS
+    if (-not $path -or -not (Test-Path $path)) { throw "Set CLOUDPARTNER_TEST_AIDS to the built CloudPartner.TestAids.dll (run build.ps1 -Task Test)." }
+    Add-Type -Path $path
+}
+
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Invoke-EmulatorAdmin, Get-EmulatorRequest, Clear-EmulatorRequest, Import-TestModule, Import-TestAids

@@ -2,7 +2,7 @@
 <#
 .SYNOPSIS
     Runs every CloudPartner cmdlet, succeeding and failing, with -Verbose -Debug under Start-Transcript, with a
-    known token and a client secret planted wherever they can travel. Used by tests/Secrets.Tests.ps1, which then
+    known token and a client secret planted wherever they can travel. Used by tests/Pester/Secrets.Tests.ps1, which then
     looks for the two values in everything this writes.
 .NOTES
     The module has no flow that takes a client secret yet (MSAL flows are being added), so the secret is planted in

@@ -6,7 +6,7 @@
 BeforeAll {
     $resultPath = Join-Path $TestDrive 'soak.json'
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $script:output = & pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Soak/Invoke-Soak.ps1') -Short -ResultPath $resultPath 2>&1 | Out-String
+    $script:output = & pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot '../Soak/Invoke-Soak.ps1') -Short -ResultPath $resultPath 2>&1 | Out-String
     $script:elapsed = $watch.Elapsed
     $script:soak = Get-Content $resultPath -Raw | ConvertFrom-Json
     Write-Host ("soak (short): {0} offers in {1} s; {2}/{3} operations completed, {4} failed, {5} duplicated, {6} lost; {7} requests, {8} retries, {9} token acquisitions; working set {10} -> {11} MB" -f

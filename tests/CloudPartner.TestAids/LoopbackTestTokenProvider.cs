@@ -2,8 +2,9 @@ using System;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Auth;
 
-namespace CloudPartner.Engine.Auth
+namespace CloudPartner.TestAids
 {
     /// <summary>
     /// A testing aid, not a sign-in flow: a renewable provider that makes up a new random token, valid for
@@ -11,7 +12,7 @@ namespace CloudPartner.Engine.Auth
     /// token lifetime, it refuses each one that much later), so it lets soak and concurrency tests exercise renewal where
     /// no identity provider exists. Sessions built on it are refused any endpoint that is not a loopback address.
     /// </summary>
-    public sealed class LoopbackTestTokenProvider : ITokenProvider
+    internal sealed class LoopbackTestTokenProvider : ITokenProvider
     {
         private readonly Func<DateTimeOffset> clock;
         private int issued;

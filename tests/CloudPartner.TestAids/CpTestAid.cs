@@ -1,4 +1,6 @@
 using System;
+using System.Net.Http;
+using System.Text.Json;
 using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
@@ -6,7 +8,7 @@ using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Security;
 using CloudPartner.Infrastructure;
 
-namespace CloudPartner.Testing
+namespace CloudPartner.TestAids
 {
     /// <summary>
     /// Testing aids for the module's own soak and concurrency tests (docs/reliability.md). They are not part of the
@@ -41,6 +43,15 @@ namespace CloudPartner.Testing
             SessionRegistry.Replace(session);
             return session;
         }
+
+        /// <summary>How long before a token of this lifetime expires the session renews it.</summary>
+        public static TimeSpan TokenRenewalMargin(TimeSpan lifetime) => TokenSource.MarginFor(lifetime);
+
+        /// <summary>The module's JSON-to-PowerShell conversion, as the cmdlets apply it to a response.</summary>
+        public static object? ToPSObject(JsonElement element, string what) => PSJson.ToPSObject(element, what);
+
+        /// <summary>The HTTP handler the sign-in flows use, trusting a loopback identity provider's certificate.</summary>
+        public static HttpMessageHandler CreateIdentityProviderHandler(string thumbprint) => HttpHandlerFactory.CreateForIdentityProvider(new ConnectionSettings(), thumbprint);
 
         /// <summary>What a session has done so far: counts only, never a secret.</summary>
         public static CpSessionStatistics GetStatistics(CpSession session)

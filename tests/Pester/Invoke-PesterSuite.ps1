@@ -1,7 +1,7 @@
 #requires -Version 7.0
 <#
 .SYNOPSIS
-    Runs every tests/*.Tests.ps1 Pester suite against the built module and the emulator.
+    Runs every tests/Pester/*.Tests.ps1 Pester suite against the built module and the emulator.
 .OUTPUTS
     The Pester result object; with -ResultFile, also writes "<passed> <failed>" to that file.
 #>
@@ -15,7 +15,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$root = Split-Path $PSScriptRoot -Parent
+$root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
 if (-not $ModulePath) {
     $version = (& dotnet msbuild (Join-Path $root 'src/CloudPartner/CloudPartner.csproj') -getProperty:ModuleVersion).Trim()
     $ModulePath = Join-Path $root "out/CloudPartner/$version/CloudPartner.psd1"
@@ -24,8 +24,11 @@ if (-not $ModulePath) {
 $env:CLOUDPARTNER_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $env:CLOUDPARTNER_TEST_EMULATOR = Join-Path $root "src/CloudPartner.Emulator/bin/$Configuration/net10.0/CloudPartner.Emulator.dll"
 if (-not (Test-Path $env:CLOUDPARTNER_TEST_EMULATOR)) { throw "The emulator is not built: $env:CLOUDPARTNER_TEST_EMULATOR" }
+$env:CLOUDPARTNER_TEST_AIDS = Join-Path $root "tests/CloudPartner.TestAids/bin/$Configuration/netstandard2.0/CloudPartner.TestAids.dll"
+if (-not (Test-Path $env:CLOUDPARTNER_TEST_AIDS)) { throw "The test aids are not built: $env:CLOUDPARTNER_TEST_AIDS (dotnet build module.sln)" }
 
-Import-Module Pester -MinimumVersion 5.0 -ErrorAction Stop
+# build.ps1 imports Pester 5 (installed, or restored from NuGet); run alone, this takes an installed one.
+if (-not (Get-Module Pester | Where-Object { $_.Version.Major -ge 5 })) { Import-Module Pester -MinimumVersion 5.0 -ErrorAction Stop }
 $pesterConfig = New-PesterConfiguration
 $pesterConfig.Run.Path = $Path
 $pesterConfig.Run.PassThru = $true

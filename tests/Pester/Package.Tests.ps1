@@ -2,7 +2,7 @@
 # The packaged module as a new user gets it: the manifest, the Gallery package, and the help.
 
 BeforeAll {
-    $script:root = Split-Path $PSScriptRoot -Parent
+    $script:root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $script:manifest = $env:CLOUDPARTNER_TEST_MODULE
     $script:version = (Import-PowerShellDataFile $script:manifest).ModuleVersion
     $script:package = Join-Path $script:root "out/CloudPartner.$($script:version).nupkg"
