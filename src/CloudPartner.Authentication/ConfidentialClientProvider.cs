@@ -21,7 +21,7 @@ namespace CloudPartner.Authentication
         public ConfidentialClientProvider(AuthenticationRequest request, MsalHttpClientFactory http)
             : base(request, http)
         {
-            var builder = WithAuthorityOf(WithCommon(ConfidentialClientApplicationBuilder.Create(request.ClientId), request, http), request)
+            var builder = WithAuthorityOf(WithCommon(ConfidentialClientApplicationBuilder.Create(request.ClientId)), request)
                 .WithClientName("CloudPartner")
                 .WithClientVersion(typeof(ConfidentialClientProvider).Assembly.GetName().Version?.ToString(3));
             switch (request.Flow)
@@ -96,7 +96,7 @@ namespace CloudPartner.Authentication
 
             Request.Redactor.AddSecret(assertion);
             var claims = JwtClaims.TryRead(assertion);
-            ObserverContext.Current.Debug(
+            Observer.Debug(
                 (path is null ? "Using the federated token given to Connect-CpAccount" : $"Read the federated token from '{path}'")
                 + (claims.ExpiresOn.HasValue ? $" (it expires at {claims.ExpiresOn:u})." : "."));
             return Task.FromResult(assertion);

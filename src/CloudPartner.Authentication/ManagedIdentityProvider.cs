@@ -20,7 +20,7 @@ namespace CloudPartner.Authentication
             : base(request, http)
         {
             var id = string.IsNullOrEmpty(request.ClientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.WithUserAssignedClientId(request.ClientId);
-            app = WithCommon(ManagedIdentityApplicationBuilder.Create(id), request, http).Build();
+            app = WithCommon(ManagedIdentityApplicationBuilder.Create(id)).Build();
             resource = request.Scope.EndsWith("/.default", System.StringComparison.Ordinal) ? request.Scope.Substring(0, request.Scope.Length - "/.default".Length) : request.Scope;
         }
 

@@ -1,3 +1,4 @@
+using System;
 using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Security;
 using Microsoft.Identity.Client;
@@ -9,13 +10,13 @@ namespace CloudPartner.Authentication
     {
         public const LogLevel Level = LogLevel.Info;
 
-        public static LogCallback To(Redactor redactor)
+        public static LogCallback To(Redactor redactor, Func<IRequestObserver> commandRunningNow)
         {
             return (level, message, containsPii) =>
             {
                 if (!containsPii)
                 {
-                    ObserverContext.Current.Debug(redactor.Redact("MSAL " + level + ": " + message));
+                    commandRunningNow().Debug(redactor.Redact("MSAL " + level + ": " + message));
                 }
             };
         }

@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
 using Microsoft.Identity.Client;
 
 namespace CloudPartner.Authentication
@@ -36,9 +37,16 @@ namespace CloudPartner.Authentication
 
         protected string[] Scopes => new[] { Request.Scope };
 
-        public async Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+        /// <summary>
+        /// The command that asked for the token being acquired now: MSAL's log and the flow's own lines go there. The
+        /// session's TokenSource acquires one token at a time, so one field is enough.
+        /// </summary>
+        protected IRequestObserver Observer { get; private set; } = NullRequestObserver.Instance;
+
+        public async Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
         {
             AuthenticationResult result;
+            Observer = observer;
             try
             {
                 result = await AcquireCoreAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
@@ -46,6 +54,10 @@ namespace CloudPartner.Authentication
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 throw MsalFailures.Map(e, Request, Flow);
+            }
+            finally
+            {
+                Observer = NullRequestObserver.Instance;
             }
 
             Request.Redactor.AddSecret(result.AccessToken);
@@ -67,12 +79,12 @@ namespace CloudPartner.Authentication
                 : builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false);
         }
 
-        protected static T WithCommon<T>(T builder, AuthenticationRequest request, MsalHttpClientFactory http)
+        protected T WithCommon<T>(T builder)
             where T : BaseAbstractApplicationBuilder<T>
         {
             return builder
-                .WithHttpClientFactory(http)
-                .WithLogging(MsalLog.To(request.Redactor), MsalLog.Level, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+                .WithHttpClientFactory(Http)
+                .WithLogging(MsalLog.To(Request.Redactor, () => Observer), MsalLog.Level, enablePiiLogging: false, enableDefaultPlatformLogging: false);
         }
 
         protected static CpException Missing(string what) => new CpException(CpErrorKind.InvalidArgument, what);

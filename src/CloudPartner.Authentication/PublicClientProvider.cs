@@ -21,7 +21,7 @@ namespace CloudPartner.Authentication
         public PublicClientProvider(AuthenticationRequest request, MsalHttpClientFactory http)
             : base(request, http)
         {
-            app = WithAuthorityOf(WithCommon(PublicClientApplicationBuilder.Create(request.ClientId), request, http), request)
+            app = WithAuthorityOf(WithCommon(PublicClientApplicationBuilder.Create(request.ClientId)), request)
                 .WithRedirectUri("http://localhost")
                 .WithClientName("CloudPartner")
                 .WithClientVersion(typeof(PublicClientProvider).Assembly.GetName().Version?.ToString(3))

@@ -129,6 +129,9 @@ public sealed class FaultRule
     /// <summary>Apply to the next N matching requests only. When read back from the state: how many are left.</summary>
     public int? Count { get; set; }
 
+    /// <summary>Let this many matching requests through before the rule applies. When read back: how many are left to let through.</summary>
+    public int Skip { get; set; }
+
     /// <summary>Probability (0..1] of applying to a matching request.</summary>
     public double? Rate { get; set; }
 
@@ -186,6 +189,11 @@ public sealed class FaultRule
         if (Count is < 1)
         {
             throw new ArgumentException("count must be 1 or more.");
+        }
+
+        if (Skip < 0)
+        {
+            throw new ArgumentException("skip must be 0 or more.");
         }
 
         if (Rate is not null && (double.IsNaN(Rate.Value) || Rate <= 0 || Rate > 1))
@@ -370,6 +378,12 @@ internal sealed class FaultEngine
 
                 if (rule.Rate is { } rate && rate < 1 && active.Random.NextDouble() >= rate)
                 {
+                    continue;
+                }
+
+                if (rule.Skip > 0)
+                {
+                    rule.Skip--;
                     continue;
                 }
 

@@ -230,7 +230,7 @@ namespace CloudPartner.Engine.Tests
             await connection.Tokens.GetAsync(CancellationToken.None);
 
             // A forced renewal that another thread already did is not repeated; a plain one is answered by MSAL's cache.
-            var token = await connection.Tokens.Provider.AcquireAsync(forceRefresh: false, CancellationToken.None);
+            var token = await connection.Tokens.Provider.AcquireAsync(forceRefresh: false, NullRequestObserver.Instance, CancellationToken.None);
 
             Assert.Single(rig.Issued);
             Assert.Equal(rig.Issued[0].TokenFingerprint, EmulatorState.MaskToken(token.Token));

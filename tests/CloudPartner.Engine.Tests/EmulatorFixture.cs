@@ -121,6 +121,11 @@ namespace CloudPartner.Engine.Tests
 
         public IEnumerable<string> VerboseLines => Lines.Where(l => l.StartsWith("VERBOSE: ", StringComparison.Ordinal));
 
+        public IEnumerable<string> WarningLines => Lines.Where(l => l.StartsWith("WARNING: ", StringComparison.Ordinal));
+
+        /// <summary>A command whose one channel is this recorder, as a cmdlet's is its pipeline queue.</summary>
+        public static implicit operator CommandContext(RecordingObserver observer) => new CommandContext(observer);
+
         public bool IsVerboseEnabled { get; set; } = true;
 
         public bool IsDebugEnabled { get; set; } = true;

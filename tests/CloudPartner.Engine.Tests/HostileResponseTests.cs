@@ -151,7 +151,9 @@ namespace CloudPartner.Engine.Tests
             Assert.Equal(CpErrorKind.UntrustedLocation, error.Kind);
             Assert.Contains("Get-CpOperation -OfferId 'contoso-app'", error.RecommendedAction);
             Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "contoso-app");
-            Assert.Single(await rig.RequestsAsync());
+
+            // The read of the offer's operations that precedes every POST, and the POST: the Location is not followed.
+            Assert.Equal(new[] { "GET", "POST" }, (await rig.RequestsAsync()).Select(r => r.GetProperty("method").GetString()));
             Assert.Empty(other.State.GetRequests());
         }
 

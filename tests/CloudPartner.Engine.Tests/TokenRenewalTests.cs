@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Http;
 using CloudPartner.TestAids;
 using CloudPartner.Emulator;
 using CloudPartner.Engine.Auth;
@@ -98,10 +99,10 @@ namespace CloudPartner.Engine.Tests
 
             public bool CanRenew => true;
 
-            public async Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+            public async Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
             {
                 await Task.Delay(200, cancellationToken);
-                return await inner.AcquireAsync(forceRefresh, cancellationToken);
+                return await inner.AcquireAsync(forceRefresh, observer, cancellationToken);
             }
         }
     }

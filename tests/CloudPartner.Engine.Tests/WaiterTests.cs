@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Http;
 using CloudPartner.Emulator;
 using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Auth;
@@ -119,15 +120,33 @@ namespace CloudPartner.Engine.Tests
         {
             // A publish takes 15 min + 2 days + 1 day + 1 hour of emulator time to reach sign-off.
             var total = TimeSpan.FromMinutes(15) + TimeSpan.FromDays(3) + TimeSpan.FromHours(1);
-            await using var rig = await StartAsync(o => o.OperationRetryAfter = TimeSpan.FromHours(6));
+            await using var rig = await StartAsync(o => o.OperationRetryAfter = TimeSpan.FromMinutes(5));
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 
             var result = await new OperationWaiter(api).WaitAsync(publish, new WaitOptions { PollingInterval = TimeSpan.FromMinutes(1) }, null, null, default);
 
             Assert.Equal(WaitOutcome.Completed, result.Outcome);
-            Assert.InRange(result.Polls, 1, (int)Math.Ceiling(total.TotalHours / 6) + 2);
-            Assert.All(rig.Delays, d => Assert.Equal(TimeSpan.FromHours(6), d));
+            Assert.InRange(result.Polls, 1, (int)Math.Ceiling(total.TotalMinutes / 5) + 2);
+            Assert.All(rig.Delays, d => Assert.Equal(TimeSpan.FromMinutes(5), d));
+        }
+
+        [Theory]
+        [InlineData(3000000)]
+        [InlineData(999999999)]
+        public async Task A_Retry_After_longer_than_the_cap_is_capped_and_said(int seconds)
+        {
+            // The defect: Retry-After 3000000 on polls slept 34.7 days though sign-off came hours later; 999999999 threw.
+            await using var rig = await StartAsync(o => o.OperationRetryAfter = TimeSpan.FromSeconds(seconds));
+            var api = rig.SimulatedApi();
+            var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
+            var observer = new RecordingObserver();
+
+            var result = await new OperationWaiter(api).WaitAsync(publish, new WaitOptions { PollingInterval = TimeSpan.FromMinutes(1) }, null, observer, default);
+
+            Assert.Equal(WaitOutcome.Completed, result.Outcome);
+            Assert.All(rig.Delays, d => Assert.True(d <= api.Connection.RetryPolicy.MaxRetryAfter, $"waited {d}"));
+            Assert.Contains(observer.VerboseLines, l => l.Contains("The service asked to poll operation") && l.Contains("polling in 00:10:00 instead"));
         }
 
         [Fact]
@@ -233,7 +252,7 @@ namespace CloudPartner.Engine.Tests
 
             public bool CanRenew => true;
 
-            public Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+            public Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
             {
                 var n = Interlocked.Increment(ref issued);
                 return Task.FromResult(new AccessToken("renewable-token-" + n, clock.UtcNow.AddDays(365)));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
+using CloudPartner.Engine.Http;
 
 namespace CloudPartner.TestAids
 {
@@ -41,7 +42,7 @@ namespace CloudPartner.TestAids
 
         public bool CanRenew => true;
 
-        public Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+        public Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var bytes = new byte[16];

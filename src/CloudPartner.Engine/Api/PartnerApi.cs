@@ -19,9 +19,6 @@ namespace CloudPartner.Engine.Api
     /// <summary>Every CPP endpoint as a typed call over one <see cref="ApiConnection"/>.</summary>
     internal sealed class PartnerApi
     {
-        /// <summary>A running operation of the same kind created this close to our POST is taken to be ours.</summary>
-        public static readonly TimeSpan AdoptionWindow = TimeSpan.FromMinutes(5);
-
         private static readonly Regex EmailPattern = new Regex(@"^[^@\s,;<>""]+@[^@\s,;<>""]+\.[^@\s,;<>""]+\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         public PartnerApi(ApiConnection connection)
@@ -31,19 +28,19 @@ namespace CloudPartner.Engine.Api
 
         public ApiConnection Connection { get; }
 
-        public async Task<IReadOnlyList<PublisherInfo>> GetPublishersAsync(IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<PublisherInfo>> GetPublishersAsync(CommandContext? context, CancellationToken cancellationToken)
         {
-            var response = await SendAsync(HttpMethod.Get, "/api/publishers", null, observer, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, "/api/publishers", null, context, cancellationToken).ConfigureAwait(false);
             return PublisherInfo.ParseList(response.Body);
         }
 
-        public async Task<IReadOnlyList<OfferDocument>> ListOffersAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<OfferDocument>> ListOffersAsync(string publisherId, string? offerTypeId, CommandContext? context, CancellationToken cancellationToken)
         {
-            return (await ListOffersWithTextAsync(publisherId, offerTypeId, observer, cancellationToken).ConfigureAwait(false)).Offers;
+            return (await ListOffersWithTextAsync(publisherId, offerTypeId, context, cancellationToken).ConfigureAwait(false)).Offers;
         }
 
         /// <summary>The offers list, with the response text exactly as received.</summary>
-        public async Task<(IReadOnlyList<OfferDocument> Offers, string Text)> ListOffersWithTextAsync(string publisherId, string? offerTypeId, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<(IReadOnlyList<OfferDocument> Offers, string Text)> ListOffersWithTextAsync(string publisherId, string? offerTypeId, CommandContext? context, CancellationToken cancellationToken)
         {
             var path = OffersPath(publisherId);
             if (!string.IsNullOrEmpty(offerTypeId))
@@ -52,12 +49,12 @@ namespace CloudPartner.Engine.Api
                 path += "?$filter=" + Uri.EscapeDataString($"offerTypeId eq '{type}'");
             }
 
-            var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, path, null, context, cancellationToken).ConfigureAwait(false);
             return (OfferDocument.ParseList(response.Body), response.Body);
         }
 
         /// <summary>One offer: the editable (slot-less) document by default, or a version or a slot.</summary>
-        public async Task<OfferDocument> GetOfferAsync(string publisherId, string offerId, long? version, OfferSlot? slot, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<OfferDocument> GetOfferAsync(string publisherId, string offerId, long? version, OfferSlot? slot, CommandContext? context, CancellationToken cancellationToken)
         {
             var path = OfferPath(publisherId, offerId);
             if (version.HasValue)
@@ -74,7 +71,7 @@ namespace CloudPartner.Engine.Api
                 path += "/slot/" + slot.Value.ToString().ToLowerInvariant();
             }
 
-            var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, path, null, context, cancellationToken).ConfigureAwait(false);
             return OfferDocument.Parse(response.Body, response.ETag);
         }
 
@@ -85,16 +82,16 @@ namespace CloudPartner.Engine.Api
         /// first attempt did succeed, so the offer is read first, and a service that holds what was sent is the answer.
         /// </summary>
         public async Task<(OfferDocument Offer, bool Created, IReadOnlyList<string> Stripped)> PutOfferAsync(
-            string publisherId, string offerId, JsonObject document, string? ifMatch, IRequestObserver? observer, CancellationToken cancellationToken)
+            string publisherId, string offerId, JsonObject document, string? ifMatch, CommandContext? context, CancellationToken cancellationToken)
         {
-            observer ??= NullRequestObserver.Instance;
+            context ??= new CommandContext();
             var copy = (JsonObject)LosslessJson.Parse(LosslessJson.Write(document), "The offer definition", CpErrorKind.InvalidArgument)!;
             var stripped = OfferDocument.StripReadOnlyKeys(copy);
             var body = LosslessJson.Write(copy);
             var path = OfferPath(publisherId, offerId);
             var result = await SendOnceOrAdoptAsync(
                 ifMatch is null ? $"the PUT creating offer '{offerId}'" : $"the PUT of offer '{offerId}'",
-                async resent =>
+                async (exchange, resent) =>
                 {
                     var request = ApiRequest.Create(HttpMethod.Put, path, body);
                     if (ifMatch != null)
@@ -104,15 +101,15 @@ namespace CloudPartner.Engine.Api
 
                     // Overwriting (If-Match: *) gives the same result however often it is sent; creating or updating a given ETag does not.
                     request.IsIdempotent = ifMatch == "*";
-                    var response = await Connection.SendAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                    var response = await Connection.SendAsync(request, exchange, cancellationToken).ConfigureAwait(false);
                     return new PutResult(OfferDocument.Parse(response.Body, response.ETag), response.StatusCode == HttpStatusCode.Created);
                 },
-                async () =>
+                async exchange =>
                 {
                     OfferDocument current;
                     try
                     {
-                        current = await GetOfferAsync(publisherId, offerId, null, null, observer, cancellationToken).ConfigureAwait(false);
+                        current = await GetOfferAsync(publisherId, offerId, null, null, exchange, cancellationToken).ConfigureAwait(false);
                     }
                     catch (CpException e) when (e.Kind == CpErrorKind.NotFound)
                     {
@@ -122,18 +119,18 @@ namespace CloudPartner.Engine.Api
                     return HoldsSameContent(current.Document, copy) ? new PutResult(current, created: ifMatch is null) : null;
                 },
                 result => $"the offer holds what was sent (ETag {result.Offer.ETag ?? "none"})",
-                observer,
+                context,
                 cancellationToken).ConfigureAwait(false);
             return (result.Offer, result.Created, stripped);
         }
 
-        public async Task<OfferStatusInfo> GetOfferStatusAsync(string publisherId, string offerId, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<OfferStatusInfo> GetOfferStatusAsync(string publisherId, string offerId, CommandContext? context, CancellationToken cancellationToken)
         {
-            var response = await SendAsync(HttpMethod.Get, OfferPath(publisherId, offerId) + "/status", null, observer, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, OfferPath(publisherId, offerId) + "/status", null, context, cancellationToken).ConfigureAwait(false);
             return OfferStatusInfo.FromJson(response.Body, publisherId, offerId);
         }
 
-        public async Task<IReadOnlyList<OperationInfo>> ListOperationsAsync(string publisherId, string offerId, string? status, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<OperationInfo>> ListOperationsAsync(string publisherId, string offerId, string? status, CommandContext? context, CancellationToken cancellationToken)
         {
             var path = OfferPath(publisherId, offerId) + "/submissions";
             if (!string.IsNullOrEmpty(status))
@@ -141,7 +138,7 @@ namespace CloudPartner.Engine.Api
                 path += "?status=" + Uri.EscapeDataString(Ids.Validate(status, "Status"));
             }
 
-            var response = await SendAsync(HttpMethod.Get, path, null, observer, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Get, path, null, context, cancellationToken).ConfigureAwait(false);
             var operations = OperationInfo.ParseList(response.Body, publisherId, offerId).Select(WithLocation).ToList();
 
             // The filter's parameter name is undocumented (status vs submissionState), so filter here too.
@@ -150,9 +147,9 @@ namespace CloudPartner.Engine.Api
                 : operations.Where(o => string.Equals(o.Status, status, StringComparison.OrdinalIgnoreCase) || string.Equals(o.State.ToString(), status, StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
-        public async Task<OperationInfo> GetOperationAsync(OperationLocation location, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<OperationInfo> GetOperationAsync(OperationLocation location, CommandContext? context, CancellationToken cancellationToken)
         {
-            var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Get, location.Uri.ToString()), observer, cancellationToken).ConfigureAwait(false);
+            var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Get, location.Uri.ToString()), context, cancellationToken).ConfigureAwait(false);
             var operation = OperationInfo.FromJson(response.Body, location.PublisherId, location.OfferId);
             operation.Location = location;
             operation.Id ??= location.OperationId;
@@ -195,13 +192,14 @@ namespace CloudPartner.Engine.Api
         }
 
         /// <summary>
-        /// POSTs publish, golive or cancel and returns the operation it started (or, for a synchronous cancel, the canceled one).
-        /// When the POST's outcome is unknown (dropped connection, timeout, 5xx) it does not POST again blindly: it first
-        /// looks for an operation of the same kind that the lost request may have started, and adopts it.
+        /// POSTs publish, golive or cancel and returns the operation it started (for cancel, the operation it canceled).
+        /// The offer's operations are read first, so that when the POST's outcome is unknown (dropped connection,
+        /// timeout, 5xx) the operation it may have started can be told from every earlier one: the POST is sent again
+        /// only when no new operation (for cancel: no operation canceled since) shows, whatever state it is in by then.
         /// </summary>
-        public async Task<OperationInfo> StartOperationAsync(string publisherId, string offerId, OperationKind kind, string? notificationEmails, IRequestObserver? observer, CancellationToken cancellationToken)
+        public async Task<OperationInfo> StartOperationAsync(string publisherId, string offerId, OperationKind kind, string? notificationEmails, CommandContext? context, CancellationToken cancellationToken)
         {
-            observer ??= NullRequestObserver.Instance;
+            context ??= new CommandContext();
             var path = OfferPath(publisherId, offerId) + "/" + kind.ToString().ToLowerInvariant();
             string? body = null;
             if (notificationEmails != null && kind != OperationKind.GoLive)
@@ -209,22 +207,21 @@ namespace CloudPartner.Engine.Api
                 body = new JsonObject { ["metadata"] = new JsonObject { ["notification-emails"] = notificationEmails } }.ToJsonString();
             }
 
-            var started = Connection.Clock();
+            var before = await ListOperationsAsync(publisherId, offerId, null, context, cancellationToken).ConfigureAwait(false);
             return await SendOnceOrAdoptAsync(
                 $"the {kind} request",
-                async resent =>
+                async (exchange, resent) =>
                 {
                     try
                     {
-                        var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Post, path, body), observer, cancellationToken).ConfigureAwait(false);
-                        return await OperationFromResponseAsync(publisherId, offerId, kind, response, started, observer, cancellationToken).ConfigureAwait(false);
+                        var response = await Connection.SendAsync(ApiRequest.Create(HttpMethod.Post, path, body), exchange, cancellationToken).ConfigureAwait(false);
+                        return await OperationFromResponseAsync(publisherId, offerId, kind, response, before, exchange, cancellationToken).ConfigureAwait(false);
                     }
                     catch (CpException e) when (e.Kind == CpErrorKind.Conflict)
                     {
-                        // Sent again and refused because of what is there now: the lost request took effect after all
-                        // (its operation may have ended already, or the look-up missed it through clock skew).
+                        // Sent again and refused because of what is there now: the lost request took effect after all.
                         var adopted = resent
-                            ? await FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: true, observer, cancellationToken).ConfigureAwait(false)
+                            ? await FindStartedOperationAsync(publisherId, offerId, kind, before, exchange, cancellationToken).ConfigureAwait(false)
                             : null;
                         if (adopted is null)
                         {
@@ -232,13 +229,15 @@ namespace CloudPartner.Engine.Api
                             throw;
                         }
 
-                        observer.Verbose($"The {kind} request sent again was refused ({e.ServiceCode ?? "409"}); operation {adopted.Id} ({adopted.Status}) is the one the lost request started.");
+                        exchange.Observer.Verbose($"The {kind} request sent again was refused ({e.ServiceCode ?? "409"}); operation {adopted.Id} ({adopted.Status}) is the one the lost request started.");
                         return adopted;
                     }
                 },
-                () => FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: false, observer, cancellationToken),
-                operation => $"operation {operation.Id} ({operation.SubmissionType}, {operation.Status}) was started",
-                observer,
+                exchange => FindStartedOperationAsync(publisherId, offerId, kind, before, exchange, cancellationToken),
+                operation => kind == OperationKind.Cancel
+                    ? $"operation {operation.Id} ({operation.SubmissionType}) was canceled ({operation.Status})"
+                    : $"operation {operation.Id} ({operation.SubmissionType}, {operation.Status}) was started",
+                context,
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -259,49 +258,68 @@ namespace CloudPartner.Engine.Api
         /// The one place for requests that must not be repeated blindly (a POST that starts an operation, a PUT that
         /// creates or conditionally updates an offer). When the outcome of <paramref name="send"/> is unknown,
         /// <paramref name="lookUp"/> checks whether it took effect; only when it did not is the request sent again, after
-        /// a backoff, up to the session's MaxRetries. A failing look-up is tried again: the request is never repeated
-        /// without a look-up that says it must be. <paramref name="send"/> is told whether it is a repeat.
+        /// a backoff. The request, its repeats and the look-ups share one budget of the session's MaxRetries, so a dead
+        /// endpoint costs a handful of requests, not MaxRetries squared; the command's deadline bounds them all.
+        /// <paramref name="send"/> is told whether it is a repeat.
         /// </summary>
         private async Task<T> SendOnceOrAdoptAsync<T>(
             string what,
-            Func<bool, Task<T>> send,
-            Func<Task<T?>> lookUp,
+            Func<CommandContext, bool, Task<T>> send,
+            Func<CommandContext, Task<T?>> lookUp,
             Func<T, string> describe,
-            IRequestObserver observer,
+            CommandContext context,
             CancellationToken cancellationToken)
             where T : class
         {
-            var maxRetries = Connection.Settings.MaxRetries;
+            var exchange = context.WithSharedRetries(Connection.Settings.MaxRetries);
+            var retries = exchange.SharedRetries!;
             var sent = 0;
             while (true)
             {
                 CpException unknown;
                 try
                 {
-                    return await send(sent > 0).ConfigureAwait(false);
+                    return await send(exchange, sent > 0).ConfigureAwait(false);
                 }
-                catch (CpException e) when (e.OutcomeUnknown && sent < maxRetries)
+                catch (CpException e) when (e.OutcomeUnknown && e.Kind != CpErrorKind.OperationTimeout)
                 {
                     unknown = e;
                 }
 
                 sent++;
-                observer.Verbose($"The outcome of {what} is unknown ({unknown.Message}); checking whether it took effect before sending it again.");
-                var found = await LookUpAsync(what, $"its outcome is unknown: {unknown.Message}", lookUp, unknown, observer, cancellationToken).ConfigureAwait(false);
+                exchange.Observer.Verbose($"The outcome of {what} is unknown ({unknown.Message}); checking whether it took effect before sending it again.");
+                var found = await LookUpAsync(what, $"its outcome is unknown: {unknown.Message}", () => lookUp(exchange), unknown, exchange, cancellationToken).ConfigureAwait(false);
                 if (found != null)
                 {
-                    observer.Verbose($"It did: {describe(found)}; not sending {what} again.");
+                    exchange.Observer.Verbose($"It did: {describe(found)}; not sending {what} again.");
                     return found;
                 }
 
+                if (!retries.TryTake())
+                {
+                    throw new CpException(
+                        unknown.Kind,
+                        $"{unknown.Message} It did not take effect (checked), and the {retries.Total} retries the command may make are used up.",
+                        "Nothing was started or changed. Run the command again when the service answers.",
+                        unknown)
+                    {
+                        StatusCode = unknown.StatusCode,
+                        HttpMethod = unknown.HttpMethod,
+                        RequestUri = unknown.RequestUri,
+                    };
+                }
+
                 var wait = Connection.RetryPolicy.DelayFor(sent, null, Connection.Clock());
-                observer.Verbose($"It did not; sending {what} again in {wait.TotalSeconds:0.##} s (attempt {sent + 1}).");
+                exchange.Observer.Verbose($"It did not; sending {what} again in {wait.TotalSeconds:0.##} s (retry {retries.Used} of {retries.Total}).");
                 await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        /// <summary>Runs <paramref name="lookUp"/>, trying again after transient failures; <paramref name="why"/> says why it is needed.</summary>
-        private async Task<T?> LookUpAsync<T>(string what, string why, Func<Task<T?>> lookUp, CpException? cause, IRequestObserver observer, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs <paramref name="lookUp"/>, trying again after transient failures while the exchange's shared retries
+        /// last; <paramref name="why"/> says why it is needed.
+        /// </summary>
+        private async Task<T?> LookUpAsync<T>(string what, string why, Func<Task<T?>> lookUp, CpException? cause, CommandContext exchange, CancellationToken cancellationToken)
             where T : class
         {
             for (var tries = 1; ; tries++)
@@ -310,13 +328,13 @@ namespace CloudPartner.Engine.Api
                 {
                     return await lookUp().ConfigureAwait(false);
                 }
-                catch (CpException e) when (e.IsTransient && tries <= Connection.Settings.MaxRetries)
+                catch (CpException e) when (e.IsTransient && (exchange.SharedRetries?.TryTake() ?? tries <= Connection.Settings.MaxRetries))
                 {
                     var wait = Connection.RetryPolicy.DelayFor(tries, null, Connection.Clock());
-                    observer.Verbose($"Checking whether {what} took effect failed ({e.Message}); checking again in {wait.TotalSeconds:0.##} s.");
+                    exchange.Observer.Verbose($"Checking whether {what} took effect failed ({e.Message}); checking again in {wait.TotalSeconds:0.##} s.");
                     await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                 }
-                catch (CpException e) when (e.IsTransient)
+                catch (CpException e) when (e.IsTransient || e.Kind == CpErrorKind.OperationTimeout)
                 {
                     throw new CpException(
                         e.Kind,
@@ -333,7 +351,7 @@ namespace CloudPartner.Engine.Api
             }
         }
 
-        private async Task<OperationInfo> OperationFromResponseAsync(string publisherId, string offerId, OperationKind kind, ApiResponse response, DateTimeOffset started, IRequestObserver observer, CancellationToken cancellationToken)
+        private async Task<OperationInfo> OperationFromResponseAsync(string publisherId, string offerId, OperationKind kind, ApiResponse response, IReadOnlyList<OperationInfo> before, CommandContext context, CancellationToken cancellationToken)
         {
             var header = response.Location ?? response.OperationLocation;
             if (!string.IsNullOrWhiteSpace(header))
@@ -353,13 +371,13 @@ namespace CloudPartner.Engine.Api
 
                 try
                 {
-                    return await GetOperationAsync(location, observer, cancellationToken).ConfigureAwait(false);
+                    return await GetOperationAsync(location, context, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CpException e)
                 {
                     // The operation was started, whatever keeps us from reading it now (a transient failure, a session
                     // disconnected meanwhile): failing would hide it and invite a second one. Report it, state unknown.
-                    observer.Warning($"{kind} started ({location}), but reading the operation failed: {e.Message} Its state is unknown until the next Get-CpOperation.");
+                    context.Observer.Warning($"{kind} started ({location}), but reading the operation failed: {e.Message} Its state is unknown until the next Get-CpOperation.");
                     return new OperationInfo
                     {
                         Id = location.OperationId,
@@ -373,17 +391,17 @@ namespace CloudPartner.Engine.Api
             }
 
             // No Location (some migrated offers, synchronous cancel): the 2xx proves the request was acted on, so the
-            // operation is the one of this kind that the offer lists as started just now (it may have ended already).
+            // operation is the one this request started or canceled (it may have ended already).
             var found = await LookUpAsync(
                 $"the {kind} request",
                 $"it was accepted ({(int)response.StatusCode}) without a Location",
-                () => FindStartedOperationAsync(publisherId, offerId, kind, started, includeFinished: true, observer, cancellationToken),
+                () => FindStartedOperationAsync(publisherId, offerId, kind, before, context, cancellationToken),
                 null,
-                observer,
+                context,
                 cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
-                throw new CpException(CpErrorKind.InvalidResponse, $"The {kind} request was accepted ({(int)response.StatusCode}) but the response has no Location and the offer lists no {kind} operation started since {started - AdoptionWindow:u}.")
+                throw new CpException(CpErrorKind.InvalidResponse, $"The {kind} request was accepted ({(int)response.StatusCode}) but the response has no Location and the offer lists no {kind} operation that it started.")
                 {
                     StatusCode = response.StatusCode,
                     RecommendedAction = $"Check the offer's operations with Get-CpOperation -OfferId '{offerId}' before repeating the request.",
@@ -394,38 +412,41 @@ namespace CloudPartner.Engine.Api
         }
 
         /// <summary>
-        /// The operation of <paramref name="kind"/> that a request sent at <paramref name="started"/> may have started:
-        /// one created within <see cref="AdoptionWindow"/> of it (the window absorbs clock skew), newest first. Unless
-        /// <paramref name="includeFinished"/> (the service said it acted), only a running one counts, so a recent
-        /// operation that already failed is never taken for a new one.
+        /// The operation a request of <paramref name="kind"/> started, judged against <paramref name="before"/>, the
+        /// offer's operations read just before it was sent: for publish and go-live, an operation of that kind that was
+        /// not there before, in whatever state it is now (it may have failed or been canceled already); for cancel, an
+        /// operation that was running before and is canceled (or being canceled) now. Earlier operations, whatever
+        /// their state, are never taken for it. Null when the request took no effect.
         /// </summary>
-        private async Task<OperationInfo?> FindStartedOperationAsync(string publisherId, string offerId, OperationKind kind, DateTimeOffset started, bool includeFinished, IRequestObserver observer, CancellationToken cancellationToken)
+        private async Task<OperationInfo?> FindStartedOperationAsync(string publisherId, string offerId, OperationKind kind, IReadOnlyList<OperationInfo> before, CommandContext context, CancellationToken cancellationToken)
         {
-            var operations = await ListOperationsAsync(publisherId, offerId, null, observer, cancellationToken).ConfigureAwait(false);
-            var candidates = operations.Where(o => Matches(o, kind)).ToList();
-            OperationInfo? match;
             if (kind == OperationKind.Cancel)
             {
-                // A cancel leaves the running operation canceled (or being canceled).
-                match = candidates.Where(o => o.State == OperationState.Canceled || string.Equals(o.CancellationRequestState, "cancelRequested", StringComparison.OrdinalIgnoreCase))
-                    .OrderByDescending(o => o.LastActionDateTime ?? o.CreatedDateTime ?? DateTimeOffset.MinValue)
-                    .FirstOrDefault(o => (o.LastActionDateTime ?? started) >= started - AdoptionWindow);
-            }
-            else
-            {
-                match = candidates
-                    .Where(o => (includeFinished || !o.IsTerminal) && (o.CreatedDateTime ?? o.LastActionDateTime ?? started) >= started - AdoptionWindow)
-                    .OrderBy(o => o.IsTerminal)
-                    .ThenByDescending(o => o.CreatedDateTime ?? DateTimeOffset.MinValue)
-                    .FirstOrDefault();
+                // The operations that were running when the cancel was sent, read in full (a list item may not say
+                // that a cancel was requested).
+                foreach (var running in before.Where(o => o.Id != null && !o.IsTerminal))
+                {
+                    var current = await RefreshAsync(running, context, cancellationToken).ConfigureAwait(false);
+                    if (current.State == OperationState.Canceled || string.Equals(current.CancellationRequestState, "cancelRequested", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return current;
+                    }
+                }
+
+                return null;
             }
 
-            return match is null ? null : await RefreshAsync(match, observer, cancellationToken).ConfigureAwait(false);
+            var known = new HashSet<string>(before.Where(o => o.Id != null).Select(o => o.Id!), StringComparer.OrdinalIgnoreCase);
+            var now = await ListOperationsAsync(publisherId, offerId, null, context, cancellationToken).ConfigureAwait(false);
+            var match = now.Where(o => o.Id != null && !known.Contains(o.Id) && Matches(o, kind))
+                .OrderByDescending(o => o.CreatedDateTime ?? o.LastActionDateTime ?? DateTimeOffset.MinValue)
+                .FirstOrDefault();
+            return match is null ? null : await RefreshAsync(match, context, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<OperationInfo> RefreshAsync(OperationInfo summary, IRequestObserver observer, CancellationToken cancellationToken)
+        private async Task<OperationInfo> RefreshAsync(OperationInfo summary, CommandContext context, CancellationToken cancellationToken)
         {
-            return summary.Location is null ? summary : await GetOperationAsync(summary.Location, observer, cancellationToken).ConfigureAwait(false);
+            return summary.Location is null ? summary : await GetOperationAsync(summary.Location, context, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Whether the offer now holds <paramref name="sent"/>: same type and definition, ignoring what the service stamps or strips.</summary>
@@ -492,9 +513,9 @@ namespace CloudPartner.Engine.Api
             public bool Created { get; }
         }
 
-        private Task<ApiResponse> SendAsync(HttpMethod method, string path, string? body, IRequestObserver? observer, CancellationToken cancellationToken)
+        private Task<ApiResponse> SendAsync(HttpMethod method, string path, string? body, CommandContext? context, CancellationToken cancellationToken)
         {
-            return Connection.SendAsync(ApiRequest.Create(method, path, body), observer, cancellationToken);
+            return Connection.SendAsync(ApiRequest.Create(method, path, body), context, cancellationToken);
         }
 
         private static string OffersPath(string publisherId) => "/api/publishers/" + Ids.Segment(Ids.PublisherId(publisherId)) + "/offers";

@@ -1,5 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Http;
 
 namespace CloudPartner.Engine.Auth
 {
@@ -16,6 +17,7 @@ namespace CloudPartner.Engine.Auth
         /// <summary>False when a new token cannot be had without the user (a token passed in as is).</summary>
         bool CanRenew { get; }
 
-        Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken);
+        /// <summary>A new token; what the flow has to say (MSAL's log, a device code) goes to <paramref name="observer"/>.</summary>
+        Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken);
     }
 }

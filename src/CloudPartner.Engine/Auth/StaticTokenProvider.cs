@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Http;
 
 namespace CloudPartner.Engine.Auth
 {
@@ -28,7 +29,7 @@ namespace CloudPartner.Engine.Auth
 
         public IEnumerable<string> KnownSecrets => new[] { token.Token };
 
-        public Task<AccessToken> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken) => Task.FromResult(token);
+        public Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken) => Task.FromResult(token);
     }
 
     /// <summary>Reads the few claims the session shows (expiry, tenant, client) from a JWT, without validating it.</summary>

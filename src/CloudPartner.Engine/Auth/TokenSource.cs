@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Security;
 
 namespace CloudPartner.Engine.Auth
@@ -53,7 +54,10 @@ namespace CloudPartner.Engine.Auth
             return quarter < RenewalMargin ? quarter : RenewalMargin;
         }
 
-        public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
+        public Task<AccessToken> GetAsync(CancellationToken cancellationToken) => GetAsync(null, cancellationToken);
+
+        /// <summary>The current token, acquired or renewed when needed; the flow reports to <paramref name="observer"/> (MSAL's log).</summary>
+        public async Task<AccessToken> GetAsync(IRequestObserver? observer, CancellationToken cancellationToken)
         {
             var held = current;
             if (held != null && IsFresh(held))
@@ -61,26 +65,26 @@ namespace CloudPartner.Engine.Auth
                 return held.Token;
             }
 
-            return await AcquireAsync(stale: held?.Token, forceRefresh: false, cancellationToken).ConfigureAwait(false);
+            return await AcquireAsync(stale: held?.Token, forceRefresh: false, observer, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
         /// Called when the service refused <paramref name="rejected"/> with 401: gets a new token unless another thread already did.
         /// Returns null when the flow cannot renew.
         /// </summary>
-        public async Task<AccessToken?> RenewAfterRejectionAsync(AccessToken rejected, CancellationToken cancellationToken)
+        public async Task<AccessToken?> RenewAfterRejectionAsync(AccessToken rejected, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             if (!provider.CanRenew)
             {
                 return null;
             }
 
-            return await AcquireAsync(stale: rejected, forceRefresh: true, cancellationToken).ConfigureAwait(false);
+            return await AcquireAsync(stale: rejected, forceRefresh: true, observer, cancellationToken).ConfigureAwait(false);
         }
 
         private bool IsFresh(Held held) => !held.RenewAt.HasValue || held.RenewAt.Value > now();
 
-        private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, CancellationToken cancellationToken)
+        private async Task<AccessToken> AcquireAsync(AccessToken? stale, bool forceRefresh, IRequestObserver? observer, CancellationToken cancellationToken)
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -101,7 +105,7 @@ namespace CloudPartner.Engine.Auth
 
                 Interlocked.Increment(ref acquisitions);
                 var acquiredAt = now();
-                var token = await provider.AcquireAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+                var token = await provider.AcquireAsync(forceRefresh, observer ?? NullRequestObserver.Instance, cancellationToken).ConfigureAwait(false);
                 redactor.AddSecret(token.Token);
                 current = new Held(token, RenewAtFor(token, acquiredAt));
                 return token;

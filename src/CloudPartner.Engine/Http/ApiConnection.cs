@@ -23,6 +23,9 @@ namespace CloudPartner.Engine.Http
     {
         private static readonly MediaTypeWithQualityHeaderValue Json = new MediaTypeWithQualityHeaderValue("application/json");
 
+        /// <summary>A pause before a retry at least this long is worth a warning, not only a verbose line.</summary>
+        private static readonly TimeSpan SlowRetry = TimeSpan.FromSeconds(10);
+
         // HttpClient.Send and HttpContent.ReadAsStream (.NET 5 and later), found at run time because the engine also
         // runs on .NET Framework (Windows PowerShell), where they do not exist.
         private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SyncSend =
@@ -158,26 +161,28 @@ namespace CloudPartner.Engine.Http
             return new Uri(baseText + separator + "api-version=" + Uri.EscapeDataString(Settings.ApiVersion));
         }
 
-        public async Task<ApiResponse> SendAsync(ApiRequest request, IRequestObserver? observer, CancellationToken cancellationToken)
+        /// <summary>
+        /// Sends one request: the session's token, retries of transient failures (from the context's shared retries
+        /// when it has them, else the session's MaxRetries), within the command's deadline, reporting to the context's
+        /// channel. A retry after no answer, or after a long pause the server asked for, is reported as a warning.
+        /// </summary>
+        public async Task<ApiResponse> SendAsync(ApiRequest request, CommandContext? context, CancellationToken cancellationToken)
         {
-            observer ??= NullRequestObserver.Instance;
+            context ??= new CommandContext();
+            var observer = context.Observer;
+            var retryBudget = context.SharedRetries ?? new RetryBudget(retryPolicy.MaxRetries);
             ThrowIfDisconnected();
-            if (!(observer is NullRequestObserver))
-            {
-                // Token renewals below (and the identity provider's log) report to this request's observer.
-                ObserverContext.Set(observer);
-            }
-
             var url = ResolveUrl(request.PathOrUrl);
 
             // Acquired before anything is logged, so the redactor already knows the token.
-            await Tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+            await Tokens.GetAsync(observer, cancellationToken).ConfigureAwait(false);
 
             // Redacted only when a message or an error needs it: most calls log nothing.
             string? redactedUrl = null;
             string ShownUrl() => redactedUrl ??= Redactor.Redact(url.ToString());
             var watch = Stopwatch.StartNew();
             var retries = 0;
+            var sent = false;
             var renewedAfter401 = false;
 
             if (request.JsonBody != null && observer.IsDebugEnabled)
@@ -189,12 +194,19 @@ namespace CloudPartner.Engine.Http
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ThrowIfDisconnected();
-                var token = await Tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+                var token = await Tokens.GetAsync(observer, cancellationToken).ConfigureAwait(false);
+                var attemptTimeout = AttemptTimeout(context);
+                if (attemptTimeout <= TimeSpan.Zero)
+                {
+                    throw OutOfTime(request, ShownUrl(), sent, retries);
+                }
+
                 Attempt attempt;
                 try
                 {
                     Interlocked.Increment(ref requestCount);
-                    attempt = await SendOnceAsync(request, url, token, synchronousCapable && observer.CanBlockCallingThread, cancellationToken).ConfigureAwait(false);
+                    sent = true;
+                    attempt = await SendOnceAsync(request, url, token, attemptTimeout, synchronousCapable && observer.CanBlockCallingThread, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CpException)
                 {
@@ -207,15 +219,21 @@ namespace CloudPartner.Engine.Http
                 }
                 catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
                 {
+                    var noAnswer = e is OperationCanceledException;
+                    if (noAnswer && context.Remaining(Clock()) == TimeSpan.Zero)
+                    {
+                        throw OutOfTime(request, ShownUrl(), sent, retries);
+                    }
+
                     var neverSent = IsConnectionRefused(e);
-                    var reason = e is OperationCanceledException ? $"no answer within {Settings.RequestTimeout.TotalSeconds:0.#} s" : Describe(e);
-                    if (retries < retryPolicy.MaxRetries && (request.IsIdempotent || neverSent))
+                    var reason = noAnswer ? $"no answer within {Seconds(attemptTimeout)}" : Describe(e);
+                    if ((request.IsIdempotent || neverSent) && retryBudget.TryTake())
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, null, Clock());
-                        observer.Verbose($"{request.Method} {ShownUrl()} failed ({Redactor.Redact(reason)}); retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        ReportRetry(observer, noAnswer, $"{request.Method} {ShownUrl()} failed ({Redactor.Redact(reason)}); retry {retryBudget.Used} of {retryBudget.Total} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
-                        await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -240,7 +258,7 @@ namespace CloudPartner.Engine.Http
                     if (status == HttpStatusCode.Unauthorized && !renewedAfter401)
                     {
                         renewedAfter401 = true;
-                        var renewed = await Tokens.RenewAfterRejectionAsync(token, cancellationToken).ConfigureAwait(false);
+                        var renewed = await Tokens.RenewAfterRejectionAsync(token, observer, cancellationToken).ConfigureAwait(false);
                         if (renewed != null)
                         {
                             observer.Verbose($"{request.Method} {ShownUrl()} → 401; renewed the token and trying again.");
@@ -248,13 +266,13 @@ namespace CloudPartner.Engine.Http
                         }
                     }
 
-                    if (RetryPolicy.IsTransient(status) && retries < retryPolicy.MaxRetries && (request.IsIdempotent || RetryPolicy.ProvesNotProcessed(status)))
+                    if (RetryPolicy.IsTransient(status) && (request.IsIdempotent || RetryPolicy.ProvesNotProcessed(status)) && retryBudget.TryTake())
                     {
                         retries++;
                         var wait = retryPolicy.DelayFor(retries, attempt.Response, Clock());
-                        observer.Verbose($"{request.Method} {ShownUrl()} → {(int)status} {Reason(attempt.Response)}; retry {retries} of {retryPolicy.MaxRetries} in {Seconds(wait)}.");
+                        ReportRetry(observer, wait >= SlowRetry, $"{request.Method} {ShownUrl()} → {(int)status} {Reason(attempt.Response)}; retry {retryBudget.Used} of {retryBudget.Total} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
-                        await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -303,6 +321,55 @@ namespace CloudPartner.Engine.Http
             }
         }
 
+        /// <summary>Waits before a retry, or, when the command's deadline comes first, until it and then gives up.</summary>
+        private async Task DelayWithinAsync(TimeSpan wait, CommandContext context, ApiRequest request, Func<string> shownUrl, int retries, CancellationToken cancellationToken)
+        {
+            var remaining = context.Remaining(Clock());
+            if (remaining.HasValue && remaining.Value < wait)
+            {
+                await DelayAsync(remaining.Value, cancellationToken).ConfigureAwait(false);
+                throw OutOfTime(request, shownUrl(), sent: true, retries);
+            }
+
+            await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The session's per-request timeout, or less when the command's deadline is nearer.</summary>
+        private TimeSpan AttemptTimeout(CommandContext context)
+        {
+            var remaining = context.Remaining(Clock());
+            return remaining.HasValue && remaining.Value < Settings.RequestTimeout ? remaining.Value : Settings.RequestTimeout;
+        }
+
+        private static void ReportRetry(IRequestObserver observer, bool slow, string message)
+        {
+            if (slow)
+            {
+                observer.Warning(message);
+            }
+            else
+            {
+                observer.Verbose(message);
+            }
+        }
+
+        /// <summary>The command's -Timeout ran out during a request (or before one could start).</summary>
+        private static CpException OutOfTime(ApiRequest request, string shownUrl, bool sent, int retries)
+        {
+            var outcomeUnknown = sent && !request.IsIdempotent;
+            return new CpException(
+                CpErrorKind.OperationTimeout,
+                $"{request.Method} {shownUrl} did not complete before the command's -Timeout ran out" + (retries > 0 ? $" (after {retries} retries)." : "."),
+                outcomeUnknown
+                    ? "The outcome is unknown: check Get-CpOperation before repeating the request."
+                    : "Run the command again, with a longer -Timeout if the service is slow.")
+            {
+                HttpMethod = request.Method.Method,
+                RequestUri = shownUrl,
+                OutcomeUnknown = outcomeUnknown,
+            };
+        }
+
         /// <summary>Waits as the session waits (tests replace this to run on simulated time).</summary>
         public Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
         {
@@ -324,10 +391,10 @@ namespace CloudPartner.Engine.Http
         /// result anyway), which spares the two thread-pool hops of an awaited request; the task is then complete on
         /// return.
         /// </summary>
-        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, bool synchronous, CancellationToken cancellationToken)
+        private async Task<Attempt> SendOnceAsync(ApiRequest request, Uri url, AccessToken token, TimeSpan attemptTimeout, bool synchronous, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Settings.RequestTimeout);
+            timeout.CancelAfter(attemptTimeout);
             var message = CreateMessage(request, url, token);
             try
             {
@@ -353,7 +420,7 @@ namespace CloudPartner.Engine.Http
                 response ??= await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 try
                 {
-                    var body = await ReadBodyAsync(response, request, url, synchronous, timeout.Token, cancellationToken).ConfigureAwait(false);
+                    var body = await ReadBodyAsync(response, request, url, attemptTimeout, synchronous, timeout.Token, cancellationToken).ConfigureAwait(false);
                     return new Attempt(response, body);
                 }
                 catch
@@ -398,7 +465,7 @@ namespace CloudPartner.Engine.Http
         /// is too large or never ends is an invalid response (not retried); a connection lost mid-body is a network failure.
         /// <paramref name="synchronous"/>: read on the calling thread.
         /// </summary>
-        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, bool synchronous, CancellationToken attemptToken, CancellationToken userToken)
+        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, TimeSpan attemptTimeout, bool synchronous, CancellationToken attemptToken, CancellationToken userToken)
         {
             var limit = Settings.MaxResponseBytes;
             var declared = response.Content.Headers.ContentLength;
@@ -446,7 +513,7 @@ namespace CloudPartner.Engine.Http
             }
             catch (OperationCanceledException e) when (!userToken.IsCancellationRequested)
             {
-                throw BodyRefused(request, url, response, $"its body did not end within {Settings.RequestTimeout.TotalSeconds:0.#} s ({length} bytes read)", e);
+                throw BodyRefused(request, url, response, $"its body did not end within {Seconds(attemptTimeout)} ({length} bytes read)", e);
             }
 
             return Encoding.UTF8.GetString(buffer, 0, length);

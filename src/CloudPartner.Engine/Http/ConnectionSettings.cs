@@ -24,7 +24,10 @@ namespace CloudPartner.Engine.Http
         public bool ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>How long one attempt may take, headers and body included.</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+        public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+        /// <summary>Long enough for the slowest CPP answers seen (large offer PUTs), short enough that a dead endpoint shows soon.</summary>
+        public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
         /// <summary>Larger bodies are refused as invalid responses (an offer document is a few MB at most).</summary>
         public long MaxResponseBytes { get; set; } = 32L * 1024 * 1024;

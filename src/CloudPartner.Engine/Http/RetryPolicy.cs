@@ -66,7 +66,10 @@ namespace CloudPartner.Engine.Http
             return TimeSpan.FromMilliseconds(ceiling * fraction);
         }
 
-        /// <summary>Reads Retry-After as delta-seconds or as an HTTP date; null when absent or unreadable.</summary>
+        /// <summary>
+        /// Reads Retry-After as delta-seconds or as an HTTP date; null when absent or unusable (not a number, infinite,
+        /// negative). A value beyond <see cref="LongestRetryAfter"/> is read as that: callers cap it further.
+        /// </summary>
         public static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now)
         {
             var header = response?.Headers.RetryAfter;
@@ -76,9 +79,10 @@ namespace CloudPartner.Engine.Http
                 {
                     foreach (var raw in values)
                     {
-                        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+                        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                            && !double.IsNaN(seconds) && !double.IsInfinity(seconds) && seconds >= 0)
                         {
-                            return TimeSpan.FromSeconds(seconds);
+                            return seconds >= LongestRetryAfter.TotalSeconds ? LongestRetryAfter : TimeSpan.FromSeconds(seconds);
                         }
                     }
                 }
@@ -88,16 +92,20 @@ namespace CloudPartner.Engine.Http
 
             if (header.Delta.HasValue)
             {
-                return header.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : header.Delta.Value;
+                return Clamp(header.Delta.Value);
             }
 
             if (header.Date.HasValue)
             {
-                var wait = header.Date.Value - now;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+                return Clamp(header.Date.Value - now);
             }
 
             return null;
         }
+
+        /// <summary>The longest pause a Retry-After is read as; anything beyond it is a server's mistake, not a plan.</summary>
+        public static readonly TimeSpan LongestRetryAfter = TimeSpan.FromDays(1);
+
+        private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > LongestRetryAfter ? LongestRetryAfter : wait;
     }
 }

@@ -15,6 +15,12 @@ namespace CloudPartner.Engine.Operations
         /// <summary>Shorter intervals would hammer the service (and are almost always a unit mistake).</summary>
         public static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(10);
 
+        /// <summary>Longer intervals would miss a whole step of certification (and are almost always a unit mistake).</summary>
+        public static readonly TimeSpan MaximumPollingInterval = TimeSpan.FromDays(1);
+
+        /// <summary>A -Timeout this long or longer means no limit (a deadline that far out cannot be represented).</summary>
+        public static readonly TimeSpan NoLimit = TimeSpan.FromDays(365 * 100);
+
         public TimeSpan PollingInterval { get; set; } = DefaultPollingInterval;
 
         /// <summary>Null waits as long as it takes.</summary>
@@ -22,6 +28,28 @@ namespace CloudPartner.Engine.Operations
 
         /// <summary>Read the operation again before the first interval (for an operation object that may be stale).</summary>
         public bool RefreshFirst { get; set; }
+
+        /// <summary>The one check of -PollingInterval and -Timeout, made before anything is sent.</summary>
+        public void Validate()
+        {
+            if (PollingInterval < MinimumPollingInterval || PollingInterval > MaximumPollingInterval)
+            {
+                throw new CpException(
+                    CpErrorKind.InvalidArgument,
+                    $"-PollingInterval is {PollingInterval}; it must be from {MinimumPollingInterval.TotalMilliseconds} ms to {MaximumPollingInterval.TotalHours} hours (a number is read as seconds: -PollingInterval 60).");
+            }
+
+            if (Timeout.HasValue && Timeout.Value < TimeSpan.Zero)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "-Timeout must not be negative.");
+            }
+        }
+
+        /// <summary>When a wait that starts at <paramref name="start"/> must end; null for no limit.</summary>
+        public DateTimeOffset? DeadlineFrom(DateTimeOffset start)
+        {
+            return Timeout.HasValue && Timeout.Value < NoLimit ? start + Timeout.Value : (DateTimeOffset?)null;
+        }
     }
 
     internal enum WaitOutcome
@@ -73,7 +101,7 @@ namespace CloudPartner.Engine.Operations
             OperationInfo operation,
             WaitOptions options,
             Action<OperationInfo>? progress,
-            IRequestObserver? observer,
+            CommandContext? context,
             CancellationToken cancellationToken)
         {
             if (operation.Location is null)
@@ -81,14 +109,13 @@ namespace CloudPartner.Engine.Operations
                 throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location to poll; read it again with Get-CpOperation.");
             }
 
-            if (options.PollingInterval < WaitOptions.MinimumPollingInterval)
-            {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-PollingInterval must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms.");
-            }
-
-            observer ??= NullRequestObserver.Instance;
+            options.Validate();
             var connection = api.Connection;
-            var deadline = options.Timeout.HasValue ? connection.Clock() + options.Timeout.Value : (DateTimeOffset?)null;
+            var deadline = options.DeadlineFrom(connection.Clock());
+
+            // Polls in flight end at the deadline too: a server that never answers cannot stretch the wait.
+            var polling = new CommandContext(context?.Observer, deadline);
+            var timedOut = false;
             var current = operation;
             var polls = 0;
             var failures = 0;
@@ -106,11 +133,16 @@ namespace CloudPartner.Engine.Operations
                     }
                 }
 
+                if (timedOut)
+                {
+                    return new WaitResult(current, WaitOutcome.TimedOut, polls);
+                }
+
                 progress?.Invoke(current);
                 var described = Describe(current);
                 if (described != lastStatus)
                 {
-                    observer.Verbose($"Operation {current.Id} on offer {current.OfferId}: {described}.");
+                    polling.Observer.Verbose($"Operation {current.Id} on offer {current.OfferId}: {described}.");
                     lastStatus = described;
                 }
 
@@ -125,7 +157,20 @@ namespace CloudPartner.Engine.Operations
                     return new WaitResult(current, WaitOutcome.TimedOut, polls);
                 }
 
-                var wait = current.RetryAfter ?? options.PollingInterval;
+                var wait = options.PollingInterval;
+                if (current.RetryAfter.HasValue)
+                {
+                    // The server's Retry-After wins over the interval, up to the cap that applies to retries (or the
+                    // interval, when that is longer): a server cannot make a wait sleep through the operation's end.
+                    wait = current.RetryAfter.Value;
+                    var longest = options.PollingInterval > connection.RetryPolicy.MaxRetryAfter ? options.PollingInterval : connection.RetryPolicy.MaxRetryAfter;
+                    if (wait > longest)
+                    {
+                        polling.Observer.Verbose($"The service asked to poll operation {current.Id} again in {current.RetryAfter.Value}; polling in {longest} instead.");
+                        wait = longest;
+                    }
+                }
+
                 if (failures > 0)
                 {
                     var backoff = connection.RetryPolicy.DelayFor(failures, null, now);
@@ -139,6 +184,10 @@ namespace CloudPartner.Engine.Operations
 
                 await connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                 await PollAsync().ConfigureAwait(false);
+                if (timedOut)
+                {
+                    return new WaitResult(current, WaitOutcome.TimedOut, polls);
+                }
             }
 
             // Reads the operation again; false when a transient failure left the last known state in place.
@@ -147,14 +196,19 @@ namespace CloudPartner.Engine.Operations
                 try
                 {
                     polls++;
-                    current = await api.GetOperationAsync(current.Location!, observer, cancellationToken).ConfigureAwait(false);
+                    current = await api.GetOperationAsync(current.Location!, polling, cancellationToken).ConfigureAwait(false);
                     failures = 0;
                     return true;
+                }
+                catch (CpException e) when (e.Kind == CpErrorKind.OperationTimeout)
+                {
+                    timedOut = true;
+                    return false;
                 }
                 catch (CpException e) when (e.IsTransient)
                 {
                     failures++;
-                    observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
+                    polling.Observer.Verbose($"Polling operation {current.Id} failed ({e.Message}); still waiting, next poll after a backoff.");
                     return false;
                 }
                 catch (CpException e) when (e.Kind == CpErrorKind.Unauthorized)

@@ -18,7 +18,7 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "CpAccount", DefaultParameterSetName = AccessTokenSet)]
     [OutputType(typeof(CpSession))]
-    public sealed class ConnectCpAccountCommand : CpAsyncCmdlet
+    public sealed class ConnectCpAccountCommand : CpEngineCmdlet
     {
         /// <summary>Testing aid (loopback authority hosts only): the thumbprint of a self-signed certificate to trust for sign-in.</summary>
         public const string TrustedAuthorityCertificateVariable = "CLOUDPARTNER_TRUSTED_AUTHORITY_CERT_THUMBPRINT";
@@ -191,7 +191,7 @@ namespace CloudPartner.Commands
 
                 // The token is acquired now, so that bad credentials fail here and not at the first call.
                 var open = connection;
-                var acquired = Run((queue, cancel) => open.Tokens.GetAsync(cancel));
+                var acquired = Run((context, cancel) => open.Tokens.GetAsync(cancel));
                 if (acquired.ExpiresOn.HasValue && acquired.ExpiresOn.Value <= DateTimeOffset.UtcNow)
                 {
                     throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", "Get a new token (for example az account get-access-token --resource https://cloudpartner.azure.com) and connect again.");

@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Forgets the default session (or the given one) and its in-memory tokens.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "CpAccount")]
     [OutputType(typeof(void))]
-    public sealed class DisconnectCpAccountCommand : CpCmdlet
+    public sealed class DisconnectCpAccountCommand : CpSessionCmdlet
     {
         protected override void EndProcessing()
         {

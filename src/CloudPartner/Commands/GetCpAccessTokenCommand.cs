@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Returns the session's current access token, renewed first if it is about to expire.</summary>
     [Cmdlet(VerbsCommon.Get, "CpAccessToken")]
     [OutputType(typeof(CpAccessToken), typeof(string))]
-    public sealed class GetCpAccessTokenCommand : CpCmdlet
+    public sealed class GetCpAccessTokenCommand : CpSessionCmdlet
     {
         /// <summary>Returns the token as a plain string instead of a CpAccessToken.</summary>
         [Parameter]
@@ -17,7 +17,7 @@ namespace CloudPartner.Commands
             var session = RequireSession();
             ForItem(session, () =>
             {
-                var token = Run((queue, cancel) => session.Connection.Tokens.GetAsync(cancel));
+                var token = Run((context, cancel) => session.Connection.Tokens.GetAsync(cancel));
                 if (AsPlainText)
                 {
                     WriteObject(token.Token);

@@ -8,7 +8,7 @@ namespace CloudPartner.Commands
     /// <summary>Lists offers, or reads one offer (the editable draft, a version, or a slot).</summary>
     [Cmdlet(VerbsCommon.Get, "CpOffer", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(CpOffer), typeof(string))]
-    public sealed class GetCpOfferCommand : CpCmdlet
+    public sealed class GetCpOfferCommand : CpSessionCmdlet
     {
         private const string ListSet = "List";
         private const string OneSet = "One";
@@ -62,7 +62,7 @@ namespace CloudPartner.Commands
                         throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "Use -Version or -Slot, not both.");
                     }
 
-                    var offer = Run((queue, cancel) => session.Api.GetOfferAsync(publisher, OfferId!, Version, Types.Convert(Slot), queue, cancel));
+                    var offer = Run((context, cancel) => session.Api.GetOfferAsync(publisher, OfferId!, Version, Types.Convert(Slot), context, cancel));
                     WriteObject(Raw ? (object?)offer.RawJson : new CpOffer(offer, publisher, isSummary: false));
                     return;
                 }
@@ -72,7 +72,7 @@ namespace CloudPartner.Commands
                     throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "-Version and -Slot need one exact -OfferId (no wildcards).");
                 }
 
-                var (offers, rawList) = Run((queue, cancel) => session.Api.ListOffersWithTextAsync(publisher, OfferTypeId, queue, cancel));
+                var (offers, rawList) = Run((context, cancel) => session.Api.ListOffersWithTextAsync(publisher, OfferTypeId, context, cancel));
                 if (Raw && string.IsNullOrEmpty(OfferId))
                 {
                     WriteObject(rawList);

@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Reads an offer's publishing status: the steps of its latest submission.</summary>
     [Cmdlet(VerbsCommon.Get, "CpOfferStatus")]
     [OutputType(typeof(CpOfferStatus))]
-    public sealed class GetCpOfferStatusCommand : CpCmdlet
+    public sealed class GetCpOfferStatusCommand : CpSessionCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -21,7 +21,7 @@ namespace CloudPartner.Commands
         {
             var session = RequireSession();
             var publisher = RequirePublisherId(session, PublisherId);
-            ForItem(OfferId, () => WriteObject(new CpOfferStatus(Run((queue, cancel) => session.Api.GetOfferStatusAsync(publisher, OfferId, queue, cancel)))));
+            ForItem(OfferId, () => WriteObject(new CpOfferStatus(Run((context, cancel) => session.Api.GetOfferStatusAsync(publisher, OfferId, context, cancel)))));
         }
     }
 }

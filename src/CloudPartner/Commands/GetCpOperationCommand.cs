@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Lists an offer's operations, or reads one by id, by location, or again from a CpOperation.</summary>
     [Cmdlet(VerbsCommon.Get, "CpOperation", DefaultParameterSetName = OfferSet)]
     [OutputType(typeof(CpOperation))]
-    public sealed class GetCpOperationCommand : CpCmdlet
+    public sealed class GetCpOperationCommand : CpSessionCmdlet
     {
         private const string OfferSet = "Offer";
         private const string IdSet = "Id";
@@ -48,24 +48,24 @@ namespace CloudPartner.Commands
             switch (ParameterSetName)
             {
                 case LocationSet:
-                    ForItem(Location, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.ResolveLocation(Location), queue, cancel)), Redactor)));
+                    ForItem(Location, () => WriteObject(new CpOperation(Run((context, cancel) => session.Api.GetOperationAsync(session.Api.ResolveLocation(Location), context, cancel)), Redactor)));
                     break;
                 case InputObjectSet:
                     ForItem(InputObject, () =>
                     {
                         var location = InputObject.Info.Location ?? session.Api.LocationOf(InputObject.PublisherId, InputObject.OfferId, InputObject.Id ?? string.Empty);
-                        WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(location, queue, cancel)), Redactor));
+                        WriteObject(new CpOperation(Run((context, cancel) => session.Api.GetOperationAsync(location, context, cancel)), Redactor));
                     });
                     break;
                 case IdSet:
                     var publisher = RequirePublisherId(session, PublisherId);
-                    ForItem(OperationId, () => WriteObject(new CpOperation(Run((queue, cancel) => session.Api.GetOperationAsync(session.Api.LocationOf(publisher, OfferId, OperationId), queue, cancel)), Redactor)));
+                    ForItem(OperationId, () => WriteObject(new CpOperation(Run((context, cancel) => session.Api.GetOperationAsync(session.Api.LocationOf(publisher, OfferId, OperationId), context, cancel)), Redactor)));
                     break;
                 default:
                     var owner = RequirePublisherId(session, PublisherId);
                     ForItem(OfferId, () =>
                     {
-                        foreach (var operation in Run((queue, cancel) => session.Api.ListOperationsAsync(owner, OfferId, Status, queue, cancel)))
+                        foreach (var operation in Run((context, cancel) => session.Api.ListOperationsAsync(owner, OfferId, Status, context, cancel)))
                         {
                             WriteObject(new CpOperation(operation, Redactor));
                         }

@@ -6,14 +6,14 @@ namespace CloudPartner.Commands
     /// <summary>Lists the publisher accounts the session can reach.</summary>
     [Cmdlet(VerbsCommon.Get, "CpPublisher")]
     [OutputType(typeof(CpPublisher))]
-    public sealed class GetCpPublisherCommand : CpCmdlet
+    public sealed class GetCpPublisherCommand : CpSessionCmdlet
     {
         protected override void EndProcessing()
         {
             var session = RequireSession();
             ForItem(null, () =>
             {
-                foreach (var publisher in Run((queue, cancel) => session.Api.GetPublishersAsync(queue, cancel)))
+                foreach (var publisher in Run((context, cancel) => session.Api.GetPublishersAsync(context, cancel)))
                 {
                     WriteObject(new CpPublisher(publisher));
                 }

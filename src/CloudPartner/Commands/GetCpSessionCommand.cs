@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Returns the default session.</summary>
     [Cmdlet(VerbsCommon.Get, "CpSession")]
     [OutputType(typeof(CpSession))]
-    public sealed class GetCpSessionCommand : CpCmdlet
+    public sealed class GetCpSessionCommand : CpSessionCmdlet
     {
         protected override void EndProcessing() => WriteObject(RequireSession());
     }

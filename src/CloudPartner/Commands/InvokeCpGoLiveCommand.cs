@@ -7,7 +7,7 @@ namespace CloudPartner.Commands
     /// <summary>Pushes an offer that passed publisher sign-off to production. With -Wait, waits until it is live.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "CpGoLive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(CpOperation))]
-    public sealed class InvokeCpGoLiveCommand : OperationStarter
+    public sealed class InvokeCpGoLiveCommand : CpStartOperationCmdlet
     {
         /// <summary>Goes live without asking for confirmation.</summary>
         [Parameter]

@@ -10,7 +10,7 @@ namespace CloudPartner.Commands
     /// <summary>Calls any API path with the session's auth, api-version, retries and logging.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "CpRestMethod", SupportsShouldProcess = true)]
     [OutputType(typeof(PSObject), typeof(string))]
-    public sealed class InvokeCpRestMethodCommand : CpCmdlet
+    public sealed class InvokeCpRestMethodCommand : CpSessionCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -62,7 +62,7 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var response = Run((queue, cancel) => session.Connection.SendAsync(request, queue, cancel));
+                var response = Run((context, cancel) => session.Connection.SendAsync(request, context, cancel));
                 if (Raw)
                 {
                     WriteObject(response.Body);

@@ -8,7 +8,7 @@ namespace CloudPartner.Commands
     /// <summary>Creates an offer. Fails with CpConflict when the offer exists (use Set-CpOffer to change it).</summary>
     [Cmdlet(VerbsCommon.New, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = DefinitionSet)]
     [OutputType(typeof(CpOffer))]
-    public sealed class NewCpOfferCommand : CpCmdlet
+    public sealed class NewCpOfferCommand : CpSessionCmdlet
     {
         private const string InputObjectSet = "InputObject";
         private const string DefinitionSet = "Definition";
@@ -70,7 +70,7 @@ namespace CloudPartner.Commands
 
                 try
                 {
-                    var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch: null, queue, cancel));
+                    var (offer, _, stripped) = Run((context, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch: null, context, cancel));
                     if (stripped.Count > 0)
                     {
                         Verbose($"Left out keys the service refuses to take: {string.Join(", ", stripped)}.");

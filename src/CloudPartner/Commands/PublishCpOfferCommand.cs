@@ -7,7 +7,7 @@ namespace CloudPartner.Commands
     /// <summary>Starts publishing an offer to preview. With -Wait, waits until it stops at publisher sign-off.</summary>
     [Cmdlet(VerbsData.Publish, "CpOffer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CpOperation))]
-    public sealed class PublishCpOfferCommand : OperationStarter
+    public sealed class PublishCpOfferCommand : CpStartOperationCmdlet
     {
         /// <summary>Addresses to notify (non-migrated offers only; migrated offers notify the seller contact).</summary>
         [Parameter]

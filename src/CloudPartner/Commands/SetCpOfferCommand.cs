@@ -11,7 +11,7 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(CpOffer))]
-    public sealed class SetCpOfferCommand : CpCmdlet
+    public sealed class SetCpOfferCommand : CpSessionCmdlet
     {
         private const string InputObjectSet = "InputObject";
         private const string DefinitionSet = "Definition";
@@ -80,7 +80,7 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var (offer, _, stripped) = Run((queue, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch, queue, cancel));
+                var (offer, _, stripped) = Run((context, cancel) => session.Api.PutOfferAsync(publisher, offerId, document, ifMatch, context, cancel));
                 if (stripped.Count > 0)
                 {
                     Verbose($"Left out keys the service refuses to take back: {string.Join(", ", stripped)}.");

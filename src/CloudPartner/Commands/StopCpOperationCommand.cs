@@ -7,7 +7,7 @@ namespace CloudPartner.Commands
     /// <summary>Cancels the operation running on an offer.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "CpOperation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(CpOperation))]
-    public sealed class StopCpOperationCommand : OperationStarter
+    public sealed class StopCpOperationCommand : CpStartOperationCmdlet
     {
         /// <summary>Cancels without asking for confirmation.</summary>
         [Parameter]

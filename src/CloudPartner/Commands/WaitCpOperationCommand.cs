@@ -9,7 +9,7 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "CpOperation", DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(CpOperation))]
-    public sealed class WaitCpOperationCommand : CpOperationCmdlet
+    public sealed class WaitCpOperationCommand : CpWaitingCmdlet
     {
         private const string InputObjectSet = "InputObject";
         private const string LocationSet = "Location";
@@ -48,7 +48,7 @@ namespace CloudPartner.Commands
                     ForItem(location, () =>
                     {
                         var resolved = session.Api.ResolveLocation(location);
-                        BeginWait(session, Run((queue, cancel) => session.Api.GetOperationAsync(resolved, queue, cancel)));
+                        BeginWait(session, Run((context, cancel) => session.Api.GetOperationAsync(resolved, context, cancel)));
                     });
                 }
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Models;
 using CloudPartner.Engine.Operations;
@@ -16,7 +17,7 @@ namespace CloudPartner.Infrastructure
     /// </summary>
     internal sealed class WaitCoordinator
     {
-        private readonly CpOperationCmdlet cmdlet;
+        private readonly CpWaitingCmdlet cmdlet;
         private readonly WaitOptions options;
         private readonly CancellationTokenSource stopping;
         private readonly PipelineQueue queue;
@@ -26,7 +27,7 @@ namespace CloudPartner.Infrastructure
         private bool finishing;
         private int nextActivityId;
 
-        public WaitCoordinator(CpOperationCmdlet cmdlet, WaitOptions options, CancellationToken stopping, Redactor redactor)
+        public WaitCoordinator(CpWaitingCmdlet cmdlet, WaitOptions options, CancellationToken stopping, Redactor redactor)
         {
             this.cmdlet = cmdlet;
             this.options = options;
@@ -51,7 +52,7 @@ namespace CloudPartner.Infrastructure
             {
                 try
                 {
-                    var result = await waiter.WaitAsync(operation, waitOptions, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), queue, stopping.Token).ConfigureAwait(false);
+                    var result = await waiter.WaitAsync(operation, waitOptions, current => queue.Post(() => WriteProgress(activityId, current, completed: false)), new CommandContext(queue), stopping.Token).ConfigureAwait(false);
                     queue.Post(() => Report(activityId, operation, result, canceledIsSuccess));
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -4,10 +4,11 @@ using CloudPartner.Engine.Operations;
 
 namespace CloudPartner.Infrastructure
 {
-    /// <summary>Base of the cmdlets that can wait for long-running operations: -PollingInterval and -Timeout.</summary>
-    public abstract class CpOperationCmdlet : CpCmdlet
+    /// <summary>Adds waiting for long-running operations: -PollingInterval and -Timeout, and the waits themselves.</summary>
+    public abstract class CpWaitingCmdlet : CpSessionCmdlet
     {
         private WaitCoordinator? waits;
+        private DateTimeOffset? deadline;
 
         /// <summary>How often to poll while waiting (default 1 minute; a number means seconds). A Retry-After from the service wins.</summary>
         [Parameter]
@@ -31,19 +32,23 @@ namespace CloudPartner.Infrastructure
             waits.Drain();
         }
 
+        /// <summary>-Timeout bounds the whole command: the requests that start operations as well as the waits.</summary>
+        private protected override DateTimeOffset? Deadline => deadline;
+
         /// <summary>Checks the wait options before anything is sent, so a bad value never leaves an operation behind.</summary>
         protected override void BeginProcessing()
         {
-            if (PollingInterval < WaitOptions.MinimumPollingInterval)
+            var options = new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout };
+            try
             {
-                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, $"-PollingInterval is {PollingInterval}; it must be at least {WaitOptions.MinimumPollingInterval.TotalMilliseconds} ms (a number is read as seconds: -PollingInterval 60).", PollingInterval));
+                options.Validate();
+            }
+            catch (Engine.Errors.CpException e)
+            {
+                Terminate(ErrorRecords.From(e, PollingInterval));
             }
 
-            if (Timeout.HasValue && Timeout.Value < TimeSpan.Zero)
-            {
-                Terminate(ErrorRecords.Create(Engine.Errors.CpErrorKind.InvalidArgument, "-Timeout must not be negative.", Timeout));
-            }
-
+            deadline = options.DeadlineFrom(DateTimeOffset.UtcNow);
             base.BeginProcessing();
         }
 

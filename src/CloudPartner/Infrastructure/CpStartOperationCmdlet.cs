@@ -3,8 +3,8 @@ using CloudPartner.Engine.Api;
 
 namespace CloudPartner.Infrastructure
 {
-    /// <summary>Base of Publish-CpOffer, Invoke-CpGoLive and Stop-CpOperation: start an operation, optionally wait for it.</summary>
-    public abstract class OperationStarter : CpOperationCmdlet
+    /// <summary>Adds starting an operation on an offer (Publish-CpOffer, Invoke-CpGoLive, Stop-CpOperation), then waiting for it with -Wait.</summary>
+    public abstract class CpStartOperationCmdlet : CpWaitingCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -41,7 +41,7 @@ namespace CloudPartner.Infrastructure
                     return;
                 }
 
-                var operation = Run((queue, cancel) => session.Api.StartOperationAsync(publisher, offerId, Kind, emails, queue, cancel));
+                var operation = Run((context, cancel) => session.Api.StartOperationAsync(publisher, offerId, Kind, emails, context, cancel));
                 Verbose($"{Kind} started: operation {operation.Id}, {operation.Location}.");
                 if (Wait)
                 {

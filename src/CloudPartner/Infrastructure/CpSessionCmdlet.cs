@@ -6,10 +6,11 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Infrastructure
 {
     /// <summary>
-    /// Base of every cmdlet that uses a session: the -Session parameter, and turning engine failures into error records.
-    /// Running engine work off the pipeline thread, and Ctrl+C, come from <see cref="CpAsyncCmdlet"/>.
+    /// Adds what every cmdlet that uses a session needs: -Session (else the default session), the publisher id, and
+    /// turning engine failures into error records, one pipeline item at a time. Running engine work and Ctrl+C come
+    /// from <see cref="CpEngineCmdlet"/>.
     /// </summary>
-    public abstract class CpCmdlet : CpAsyncCmdlet
+    public abstract class CpSessionCmdlet : CpEngineCmdlet
     {
         private CpSession? resolved;
 

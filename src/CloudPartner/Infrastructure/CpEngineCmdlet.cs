@@ -9,10 +9,11 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Infrastructure
 {
     /// <summary>
-    /// Runs engine work while writing its messages on the pipeline thread, and stops it on Ctrl+C.
-    /// Base of every cmdlet (Connect-CpAccount directly, the others through <see cref="CpCmdlet"/>).
+    /// The root of every cmdlet (Connect-CpAccount directly, the others through <see cref="CpSessionCmdlet"/>): it
+    /// runs engine work, writes what the engine reports on the pipeline thread through one channel (a
+    /// <see cref="PipelineQueue"/> inside the <see cref="CommandContext"/> every engine call gets), and stops it on Ctrl+C.
     /// </summary>
-    public abstract class CpAsyncCmdlet : PSCmdlet, IDisposable
+    public abstract class CpEngineCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private PipelineQueue? activeQueue;
@@ -27,6 +28,9 @@ namespace CloudPartner.Infrastructure
         /// <summary>The queue of the work running now (null between runs): callbacks on other threads post to it.</summary>
         private protected PipelineQueue? ActiveQueue => Volatile.Read(ref activeQueue);
 
+        /// <summary>When this command's -Timeout runs out (null: no limit); requests in flight end then too.</summary>
+        private protected virtual DateTimeOffset? Deadline => null;
+
         /// <summary>
         /// Runs engine work and pumps its messages onto this (pipeline) thread until it ends. The work starts on this
         /// thread, where the engine may do its network I/O synchronously (this thread would only wait for it), and goes
@@ -34,7 +38,7 @@ namespace CloudPartner.Infrastructure
         /// thread hop at all. Engine failures surface as <see cref="CpException"/>; Ctrl+C as
         /// <see cref="PipelineStoppedException"/>.
         /// </summary>
-        private protected T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
+        private protected T Run<T>(Func<CommandContext, CancellationToken, Task<T>> work)
         {
             using var queue = CreateQueue(blocking: true);
             Volatile.Write(ref activeQueue, queue);
@@ -44,16 +48,11 @@ namespace CloudPartner.Infrastructure
 
                 // Started with no synchronization context, as on the thread pool: a host that runs pipelines on a UI
                 // thread must not have an await resume on the thread that is about to block in Pump.
-                var context = SynchronizationContext.Current;
-                var ambient = ObserverContext.Current;
+                var synchronizationContext = SynchronizationContext.Current;
                 SynchronizationContext.SetSynchronizationContext(null);
-
-                // Work that has no observer parameter (token renewals, the identity provider's log) reports here too.
-                // The work's async calls keep this observer; the pipeline thread gets its own back below.
-                ObserverContext.Set(queue);
                 try
                 {
-                    task = work(queue, stopping.Token);
+                    task = work(new CommandContext(queue, Deadline), stopping.Token);
                 }
                 catch (Exception e)
                 {
@@ -61,8 +60,7 @@ namespace CloudPartner.Infrastructure
                 }
                 finally
                 {
-                    ObserverContext.Set(ambient is NullRequestObserver ? null : ambient);
-                    SynchronizationContext.SetSynchronizationContext(context);
+                    SynchronizationContext.SetSynchronizationContext(synchronizationContext);
                 }
 
                 if (task.IsCompleted)
@@ -90,11 +88,11 @@ namespace CloudPartner.Infrastructure
             }
         }
 
-        private protected void Run(Func<PipelineQueue, CancellationToken, Task> work)
+        private protected void Run(Func<CommandContext, CancellationToken, Task> work)
         {
-            Run<bool>(async (queue, token) =>
+            Run<bool>(async (context, token) =>
             {
-                await work(queue, token).ConfigureAwait(false);
+                await work(context, token).ConfigureAwait(false);
                 return true;
             });
         }
