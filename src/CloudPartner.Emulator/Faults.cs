@@ -31,7 +31,8 @@ public enum FaultPhase
     /// <summary>Instead of handling the request (it has no effect on the state).</summary>
     Before,
 
-    /// <summary>After the request was fully handled (e.g. the operation IS created); the response is replaced.</summary>
+    /// <summary>After the request was fully handled (e.g. the operation IS created); the response is replaced (a latency
+    /// fault delays the answer instead: the service has acted, the client is still waiting).</summary>
     After,
 }
 
@@ -77,8 +78,12 @@ public static class HostileVariants
     /// Always handles the request.</summary>
     public const string WrongTypes = "wrongTypes";
 
+    /// <summary>The real response with a <c>Retry-After</c> header of <see cref="FaultRule.HeaderValue"/>, as given (such as
+    /// <c>1e400</c>, <c>Infinity</c> or <c>99999999999999</c>). Always handles the request.</summary>
+    public const string RetryAfter = "retryAfter";
+
     /// <summary>All variant names.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { TruncatedJson, HtmlGateway, Empty200, NullBody, HugeBody, NeverEndingBody, ForeignLocation, Redirect, DotDotLocation, JavascriptLocation, WrongTypes };
+    public static IReadOnlyList<string> All { get; } = new[] { TruncatedJson, HtmlGateway, Empty200, NullBody, HugeBody, NeverEndingBody, ForeignLocation, Redirect, DotDotLocation, JavascriptLocation, WrongTypes, RetryAfter };
 
     internal static string? Normalize(string? name)
     {
@@ -101,6 +106,7 @@ public static class HostileVariants
             "dotdotlocation" or "dotdot" or "traversallocation" => DotDotLocation,
             "javascriptlocation" or "javascript" => JavascriptLocation,
             "wrongtypes" or "wrongtype" => WrongTypes,
+            "retryafter" => RetryAfter,
             _ => null,
         };
     }
@@ -128,6 +134,9 @@ public sealed class FaultRule
 
     /// <summary>Apply to the next N matching requests only. When read back from the state: how many are left.</summary>
     public int? Count { get; set; }
+
+    /// <summary>The raw header value a header-rewriting hostile variant sends (<see cref="HostileVariants.RetryAfter"/>).</summary>
+    public string? HeaderValue { get; set; }
 
     /// <summary>Let this many matching requests through before the rule applies. When read back: how many are left to let through.</summary>
     public int Skip { get; set; }
@@ -174,7 +183,7 @@ public sealed class FaultRule
     /// <summary>True when the request is handled even in the Before phase (variants that transform the real response).</summary>
     internal bool AlwaysHandles => Kind == FaultKind.Hostile
         && (Variant == HostileVariants.TruncatedJson || Variant == HostileVariants.ForeignLocation || Variant == HostileVariants.DotDotLocation
-            || Variant == HostileVariants.JavascriptLocation || Variant == HostileVariants.WrongTypes);
+            || Variant == HostileVariants.JavascriptLocation || Variant == HostileVariants.WrongTypes || Variant == HostileVariants.RetryAfter);
 
     internal string Describe() => Kind == FaultKind.Hostile ? "hostile:" + Variant : Kind.ToString().ToLowerInvariant();
 
@@ -261,25 +270,25 @@ public sealed class FaultRule
 
                 break;
         }
-
-        if (Phase == FaultPhase.After && Kind == FaultKind.Latency)
-        {
-            throw new ArgumentException("A Latency fault only has the Before phase.");
-        }
     }
 }
 
 /// <summary>The decision for one request.</summary>
 internal readonly struct FaultDecision
 {
-    public FaultDecision(int latencyMs, FaultRule? terminal, string? latencyRule)
+    public FaultDecision(int latencyMs, int latencyAfterMs, FaultRule? terminal, string? latencyRule)
     {
         LatencyMs = latencyMs;
+        LatencyAfterMs = latencyAfterMs;
         Terminal = terminal;
         LatencyRule = latencyRule;
     }
 
+    /// <summary>Delay before the request is handled.</summary>
     public int LatencyMs { get; }
+
+    /// <summary>Delay after it was handled, before the answer is sent (latency rules with phase "after").</summary>
+    public int LatencyAfterMs { get; }
 
     public FaultRule? Terminal { get; }
 
@@ -350,6 +359,7 @@ internal sealed class FaultEngine
         }
 
         var latency = 0;
+        var latencyAfter = 0;
         string? latencyRule = null;
         lock (_lock)
         {
@@ -401,16 +411,24 @@ internal sealed class FaultEngine
                         ms = active.Random.Next(ms, max + 1);
                     }
 
-                    latency += ms;
+                    if (rule.Phase == FaultPhase.After)
+                    {
+                        latencyAfter += ms;
+                    }
+                    else
+                    {
+                        latency += ms;
+                    }
+
                     latencyRule ??= rule.Id;
                     continue;
                 }
 
-                return new FaultDecision(latency, rule.Clone(), latencyRule);
+                return new FaultDecision(latency, latencyAfter, rule.Clone(), latencyRule);
             }
         }
 
-        return new FaultDecision(latency, null, latencyRule);
+        return new FaultDecision(latency, latencyAfter, null, latencyRule);
     }
 
     private sealed class Active

@@ -77,7 +77,7 @@ internal static class Program
             error.WriteLine("error: " + ex.Message);
             return ExitUsage;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException || ex is System.Net.Sockets.SocketException)
         {
             error.WriteLine("error: cannot listen: " + ex.Message);
             return 1;

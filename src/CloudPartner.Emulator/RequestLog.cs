@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -125,11 +126,10 @@ internal sealed class RequestLog
             return null;
         }
 
+        // Masked whatever the Content-Type claims: a client may send a form (or JSON) labelled as anything.
         var text = Encoding.UTF8.GetString(body);
-        if (contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            text = MaskForm(text);
-        }
+        var json = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[');
+        text = json ? MaskJson(text) : MaskForm(text);
 
         if (text.Length > MaxBodyChars)
         {
@@ -137,6 +137,21 @@ internal sealed class RequestLog
         }
 
         return text;
+    }
+
+    private static string MaskJson(string json)
+    {
+        // "code" is left out here: offer documents use it as an ordinary key.
+        foreach (var field in SecretFormFields.Where(f => f != "code"))
+        {
+            json = System.Text.RegularExpressions.Regex.Replace(
+                json,
+                "(\"" + field + "\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)\"",
+                m => m.Groups[1].Value + Fingerprint(m.Groups[2].Value) + "\"",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        }
+
+        return json;
     }
 
     private static string MaskForm(string form)

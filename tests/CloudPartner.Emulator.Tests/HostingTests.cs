@@ -52,6 +52,7 @@ public sealed class HostingTests
     [InlineData("http://localhost:0")]
     [InlineData("http://127.0.0.2:0")]
     [InlineData("http://[::1]:0")]
+    [InlineData("http://[::ffff:127.0.0.1]:0")]
     public async Task AcceptsLoopbackAddresses(string urls)
     {
         try

@@ -8,6 +8,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -130,6 +131,24 @@ public sealed class OAuthTests : EmulatorTest, IDisposable
         Assert.Equal(error, (string?)json["error"]);
         Assert.Equal(code, (int)json["error_codes"]![0]!);
         Assert.StartsWith($"AADSTS{code}: ", (string?)json["error_description"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json")]
+    public async Task RefusesATokenRequestThatIsNotAFormAndLogsNoSecret(string contentType)
+    {
+        // The defect: the token endpoint parsed any body, and the log masked only form bodies.
+        var body = contentType == "application/json"
+            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = SecretClient, ["client_secret"] = Secret, ["scope"] = Scope })
+            : "grant_type=client_credentials&client_id=" + SecretClient + "&client_secret=" + Secret + "&scope=" + Scope;
+
+        var json = await ReadJson(await Https.PostAsync(TokenUrl, new StringContent(body, Encoding.UTF8, contentType)), HttpStatusCode.BadRequest);
+
+        Assert.Equal(900144, (int)json["error_codes"]![0]!);
+        Assert.Empty(Server.State.OAuth.GetIssued());
+        var logged = Assert.Single(Server.State.GetRequests(), r => r.Path.EndsWith("/token", StringComparison.Ordinal));
+        Assert.DoesNotContain(Secret, logged.Body ?? string.Empty, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,5 +84,32 @@ namespace CloudPartner.Engine.Tests
             Assert.Equal(code, parsedCode);
             Assert.Equal(message, parsedMessage);
         }
+
+        [Theory]
+        [InlineData("\u001b[2J\u001b[H")]
+        [InlineData("\u001b]8;;https://evil.example.com\u0007click\u001b]8;;\u0007")]
+        [InlineData("ok\r\nWARNING: your token expired, run Connect-CpAccount -AccessToken <paste>")]
+        [InlineData("name\u202egpj.exe")]
+        public void Nothing_the_service_says_reaches_a_terminal_raw(string hostile)
+        {
+            var body = System.Text.Json.JsonSerializer.Serialize(new { error = new { code = hostile, message = hostile } });
+
+            var error = ErrorMapper.FromResponse(HttpStatusCode.BadRequest, "Bad Request", body, "GET", "https://x/api", new Security.Redactor(), 0);
+            var operation = Models.OperationInfo.FromJson(
+                System.Text.Json.JsonSerializer.Serialize(new { status = "failed", steps = new[] { new { id = hostile, stepName = hostile, status = "failed", estimatedTimeFrame = hostile, messages = new[] { new { messageHtml = hostile, level = "Error" } } } } }),
+                "contoso",
+                "contoso-vm");
+
+            foreach (var shown in new[] { error.Message, error.ServiceCode!, error.ServiceMessage!, operation.DescribeFailure(), operation.CurrentStep!.DisplayName, operation.CurrentStep.EstimatedTimeFrame! })
+            {
+                Assert.DoesNotContain(shown, c => char.IsControl(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+            }
+
+            if (hostile.Contains('\u001b'))
+            {
+                Assert.Contains("\\u001b", error.Message);
+                Assert.Contains("\\u001b", operation.DescribeFailure());
+            }
+        }
     }
 }

@@ -76,6 +76,53 @@ namespace CloudPartner.Engine.Tests
             Assert.Equal("a *** b *** c", redactor.Redact("a p@ss word/+= b " + Uri.EscapeDataString("p@ss word/+=") + " c"));
         }
 
+        public static TheoryData<string, string> Echoes()
+        {
+            const string token = "eyJ0eXAiOiJKV1Qi.Zm9vYmFyLWJhei1xdXV4LTEyMzQ1Njc4OTA+/x=.c2lnbmF0dXJl";
+            var every = string.Concat(Array.ConvertAll(token.ToCharArray(), c => "\\u" + ((int)c).ToString("x4")));
+            return new TheoryData<string, string>
+            {
+                { "percent-encoded, lower-case hex", System.Text.RegularExpressions.Regex.Replace(Uri.EscapeDataString(token), "%[0-9A-F]{2}", m => m.Value.ToLowerInvariant()) },
+                { "base64", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)) },
+                { "base64url", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=').Replace('+', '-').Replace('/', '_') },
+                { "every character \\u-escaped", every },
+                { "\\u-escaped, upper case", every.ToUpperInvariant().Replace("\\U", "\\u") },
+                { "JSON-escaped", System.Text.Json.JsonSerializer.Serialize(token).Trim('"') },
+                { "split across lines", token.Substring(0, 30) + "\r\n" + token.Substring(30) },
+                { "split by a space", token.Substring(0, 40) + " " + token.Substring(40) },
+            };
+        }
+
+        [Theory]
+        [MemberData(nameof(Echoes))]
+        public void Masks_a_known_token_however_the_service_echoes_it(string form, string echoed)
+        {
+            const string token = "eyJ0eXAiOiJKV1Qi.Zm9vYmFyLWJhei1xdXV4LTEyMzQ1Njc4OTA+/x=.c2lnbmF0dXJl";
+            var redactor = new Redactor();
+            redactor.AddSecret(token);
+
+            var shown = redactor.Redact("the service said: " + echoed + " (end)");
+
+            Assert.StartsWith("the service said: ", shown);
+            Assert.EndsWith(" (end)", shown);
+            Assert.Contains(Redactor.Mask, shown);
+            foreach (var part in new[] { token.Substring(0, Redactor.FragmentLength), token.Substring(token.Length - Redactor.FragmentLength) })
+            {
+                Assert.DoesNotContain(part, shown);
+            }
+
+            Assert.True(shown.Length < 60, $"{form}: {shown}");
+        }
+
+        [Fact]
+        public void Text_that_only_shares_short_runs_with_a_secret_is_left_alone()
+        {
+            var redactor = new Redactor();
+            redactor.AddSecret("contoso-publisher-secret-0123456789");
+
+            Assert.Equal("offer contoso-vm of publisher contoso", redactor.Redact("offer contoso-vm of publisher contoso"));
+        }
+
         [Fact]
         public void The_token_types_do_not_show_the_token()
         {

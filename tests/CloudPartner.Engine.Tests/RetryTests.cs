@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
+using CloudPartner.Engine.Api;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
 
@@ -187,6 +188,45 @@ namespace CloudPartner.Engine.Tests
         public void Only_throttling_and_server_errors_are_transient(int status, bool transient)
         {
             Assert.Equal(transient, RetryPolicy.IsTransient((HttpStatusCode)status));
+        }
+
+        [Theory]
+        [InlineData("1e400")]
+        [InlineData("Infinity")]
+        [InlineData("NaN")]
+        [InlineData("-5")]
+        [InlineData("99999999999999")]
+        [InlineData("999999999")]
+        public void An_unusable_Retry_After_is_ignored_or_capped(string value)
+        {
+            using var response = new HttpResponseMessage(HttpStatusCode.Accepted);
+            response.Headers.TryAddWithoutValidation("Retry-After", value);
+
+            var wait = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+
+            Assert.True(wait is null || (wait >= TimeSpan.Zero && wait <= RetryPolicy.LongestRetryAfter), $"{value} read as {wait}");
+            Assert.True(new RetryPolicy(4).DelayFor(1, response, DateTimeOffset.UtcNow) <= TimeSpan.FromMinutes(10));
+        }
+
+        [Theory]
+        [InlineData("1e400")]
+        [InlineData("Infinity")]
+        [InlineData("99999999999999")]
+        public async Task A_publish_answered_with_an_unusable_Retry_After_is_reported_and_can_be_followed(string value)
+        {
+            // The defect: System.OverflowException; the publish ran on the service but the user got no Location.
+            await using var rig = await EmulatorRig.StartAsync(o => o.Faults.Add(new FaultRule
+            {
+                Kind = FaultKind.Hostile, Variant = HostileVariants.RetryAfter, HeaderValue = value, PathRegex = "/(publish|operations/.*)$",
+            }));
+            var api = rig.Api();
+
+            var operation = await api.StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, null, default);
+            var polled = await api.GetOperationAsync(operation.Location!, null, default);
+
+            Assert.NotEqual(Models.OperationState.Unknown, operation.State);
+            Assert.Equal(operation.Id, polled.Id);
+            Assert.True(polled.RetryAfter is null || polled.RetryAfter <= RetryPolicy.LongestRetryAfter);
         }
 
         internal static async Task<int> CountAsync(EmulatorRig rig, string path)

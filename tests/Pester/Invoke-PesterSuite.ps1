@@ -15,6 +15,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# The suites are written for PowerShell's defaults, not for the strict mode of the build script that may call this one.
+Set-StrictMode -Off
 $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
 if (-not $ModulePath) {
     $version = (& dotnet msbuild (Join-Path $root 'src/CloudPartner/CloudPartner.csproj') -getProperty:ModuleVersion).Trim()

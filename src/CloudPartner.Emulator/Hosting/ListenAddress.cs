@@ -91,6 +91,7 @@ internal sealed record ListenAddress(IPAddress? Address, int Port, bool Localhos
             throw new ArgumentException($"Refusing to listen on '{url}': the emulator only binds to loopback addresses (127.0.0.1, [::1] or localhost), never to '{host}'.");
         }
 
-        return new ListenAddress(address, port, false);
+        // An IPv4-mapped IPv6 loopback ([::ffff:127.0.0.1]) is the IPv4 address; a socket cannot bind the mapped form.
+        return new ListenAddress(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port, false);
     }
 }

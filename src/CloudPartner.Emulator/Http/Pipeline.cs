@@ -79,7 +79,7 @@ internal sealed class EmulatorPipeline
             response = fault is null ? handled : ApplyFault(fault, handled, request.Path.Value + request.QueryString.Value);
         }
 
-        response.Fault = fault?.Describe() ?? (decision.LatencyMs > 0 ? "latency" : null);
+        response.Fault = fault?.Describe() ?? (decision.LatencyMs + decision.LatencyAfterMs > 0 ? "latency" : null);
         _state.Log.Add(new RequestLogEntry
         {
             Sequence = sequence,
@@ -92,6 +92,11 @@ internal sealed class EmulatorPipeline
             Status = response.Special == ResponseSpecial.Abort ? 0 : response.Status,
             Fault = response.Fault,
         });
+        if (decision.LatencyAfterMs > 0)
+        {
+            await Task.Delay(decision.LatencyAfterMs, context.RequestAborted).ConfigureAwait(false);
+        }
+
         await WriteAsync(context, response).ConfigureAwait(false);
     }
 
@@ -223,6 +228,13 @@ internal sealed class EmulatorPipeline
                         response.Body = WrongTypes(body);
                     }
 
+                    return response;
+                }
+
+            case HostileVariants.RetryAfter:
+                {
+                    var response = handled ?? ApiResponse.Empty(200);
+                    response.SetHeader("Retry-After", fault.HeaderValue ?? "1e400");
                     return response;
                 }
 

@@ -97,9 +97,9 @@ internal sealed class OAuthApi
             case "authorize":
                 return Get(request) ?? Authorize(request, tenant);
             case "devicecode":
-                return Post(request) ?? DeviceCode(request, tenant, Form(request));
+                return Post(request) ?? FormBody(request) ?? DeviceCode(request, tenant, Form(request));
             default:
-                return Post(request) ?? Token(request, tenant, Form(request));
+                return Post(request) ?? FormBody(request) ?? Token(request, tenant, Form(request));
         }
     }
 
@@ -734,6 +734,15 @@ internal sealed class OAuthApi
     private static ApiResponse? Post(ApiRequest request) => Is(request.Method, "POST") ? null : MethodNotAllowed(request);
 
     private static ApiResponse MethodNotAllowed(ApiRequest request) => AadError(request, 405, "invalid_request", 900561, $"The endpoint only accepts {(request.Path.EndsWith("token", StringComparison.OrdinalIgnoreCase) || request.Path.EndsWith("devicecode", StringComparison.OrdinalIgnoreCase) ? "POST" : "GET")} requests. Received a {request.Method} request.");
+
+    /// <summary>Entra ID reads only form-encoded bodies: anything else has, to it, no grant_type at all.</summary>
+    private static ApiResponse? FormBody(ApiRequest request)
+    {
+        var type = request.Headers.ContentType.ToString();
+        return type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : AadError(request, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+    }
 
     private static Dictionary<string, StringValues> Form(ApiRequest request)
     {

@@ -1,4 +1,5 @@
 using System;
+using CloudPartner.Engine.Errors;
 
 namespace CloudPartner.Engine.Auth
 {
@@ -10,6 +11,19 @@ namespace CloudPartner.Engine.Auth
             if (string.IsNullOrEmpty(token))
             {
                 throw new ArgumentException("The token is empty.", nameof(token));
+            }
+
+            // Checked where every token is made, so that no request ever fails later on a header it cannot carry
+            // (and such a local failure is never mistaken for a network one and retried).
+            foreach (var c in token)
+            {
+                if (c <= ' ' || c > '~')
+                {
+                    throw new CpException(
+                        CpErrorKind.InvalidArgument,
+                        "The access token contains a character a bearer token cannot have (a control character, a space or a non-ASCII character).",
+                        "Pass the token exactly as issued, without line breaks or quotes (for example the accessToken of az account get-access-token).");
+                }
             }
 
             Token = token;

@@ -24,7 +24,9 @@ namespace CloudPartner.Engine.Errors
 
         internal static CpException FromResponse(HttpStatusCode status, string? reason, string body, string method, string shownUrl, Redactor redactor, int retries)
         {
-            var (code, message) = ServiceErrorBody.Parse(body);
+            var (rawCode, rawMessage) = ServiceErrorBody.Parse(body);
+            var code = Ids.VisibleOrNull(rawCode);
+            var message = Ids.VisibleOrNull(rawMessage);
             var text = $"{method} {shownUrl} failed with {(int)status} {reason}";
             if (code != null || message != null)
             {
@@ -35,7 +37,7 @@ namespace CloudPartner.Engine.Errors
                 var trimmed = body.TrimStart();
                 text += trimmed.StartsWith("<", System.StringComparison.Ordinal)
                     ? " (the body was an HTML page, not the service's JSON; a gateway or proxy may have answered)"
-                    : ": " + (body.Length > 200 ? body.Substring(0, 200) + "…" : body);
+                    : ": " + Ids.Visible(body.Length > 200 ? body.Substring(0, 200) + "…" : body);
             }
 
             if (retries > 0)

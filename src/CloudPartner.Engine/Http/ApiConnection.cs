@@ -69,6 +69,13 @@ namespace CloudPartner.Engine.Http
                 Ids.PublisherId(Settings.PublisherId);
             }
 
+            if (Settings.RequestTimeout < ConnectionSettings.ShortestRequestTimeout || Settings.RequestTimeout > ConnectionSettings.LongestRequestTimeout)
+            {
+                throw new CpException(
+                    CpErrorKind.InvalidArgument,
+                    $"-RequestTimeout is {Settings.RequestTimeout}; it must be from {ConnectionSettings.ShortestRequestTimeout.TotalSeconds} s to {ConnectionSettings.LongestRequestTimeout.TotalMinutes} minutes (a number is read as seconds).");
+            }
+
             Clock = clock ?? (() => DateTimeOffset.UtcNow);
             Redactor = redactor ?? new Redactor();
             Tokens = new TokenSource(tokenProvider, Redactor, Clock);

@@ -29,6 +29,10 @@ namespace CloudPartner.Engine.Http
         /// <summary>Long enough for the slowest CPP answers seen (large offer PUTs), short enough that a dead endpoint shows soon.</summary>
         public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
+        public static readonly TimeSpan ShortestRequestTimeout = TimeSpan.FromMilliseconds(100);
+
+        public static readonly TimeSpan LongestRequestTimeout = TimeSpan.FromMinutes(10);
+
         /// <summary>Larger bodies are refused as invalid responses (an offer document is a few MB at most).</summary>
         public long MaxResponseBytes { get; set; } = 32L * 1024 * 1024;
 

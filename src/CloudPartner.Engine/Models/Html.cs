@@ -17,7 +17,8 @@ namespace CloudPartner.Engine.Models
                 return string.Empty;
             }
 
-            var text = Breaks.Replace(html, "\n");
+            // One line: the text goes into error messages and progress bars, where a line break could forge a line.
+            var text = Breaks.Replace(html, " ");
             text = Tags.Replace(text, string.Empty);
             text = WebUtility.HtmlDecode(text);
             return Spaces.Replace(text, " ").Trim();

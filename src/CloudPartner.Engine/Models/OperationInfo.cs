@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Json;
+using CloudPartner.Engine.Security;
 using CloudPartner.Engine.Operations;
 
 namespace CloudPartner.Engine.Models
@@ -136,7 +137,7 @@ namespace CloudPartner.Engine.Models
             }
 
             var steps = JsonFields.Objects(obj, "steps").Select(ParseStep).ToList();
-            var status = JsonFields.String(obj, "status") ?? JsonFields.String(obj, "submissionState");
+            var status = Ids.VisibleOrNull(JsonFields.String(obj, "status") ?? JsonFields.String(obj, "submissionState"));
             var emails = JsonFields.Strings(obj, "notificationEmails");
             if (emails.Count == 0 && JsonFields.Object(obj, "definition") is JsonObject definition && JsonFields.Object(definition, "metadata") is JsonObject metadata)
             {
@@ -148,7 +149,7 @@ namespace CloudPartner.Engine.Models
                 Id = JsonFields.String(obj, "id"),
                 PublisherId = JsonFields.String(obj, "publisherId") ?? publisherId,
                 OfferId = offerId,
-                SubmissionType = JsonFields.String(obj, "submissionType"),
+                SubmissionType = Ids.VisibleOrNull(JsonFields.String(obj, "submissionType")),
                 Status = status,
                 State = StatusMapper.Map(status, steps),
                 Slot = JsonFields.String(obj, "slot"),
@@ -169,11 +170,11 @@ namespace CloudPartner.Engine.Models
         {
             return new StepInfo
             {
-                Id = JsonFields.String(step, "id"),
-                StepName = JsonFields.String(step, "stepName"),
-                Description = JsonFields.String(step, "description"),
-                Status = JsonFields.String(step, "status"),
-                EstimatedTimeFrame = JsonFields.String(step, "estimatedTimeFrame"),
+                Id = Ids.VisibleOrNull(JsonFields.String(step, "id")),
+                StepName = Ids.VisibleOrNull(JsonFields.String(step, "stepName")),
+                Description = Ids.VisibleOrNull(JsonFields.String(step, "description")),
+                Status = Ids.VisibleOrNull(JsonFields.String(step, "status")),
+                EstimatedTimeFrame = Ids.VisibleOrNull(JsonFields.String(step, "estimatedTimeFrame")),
                 ProgressPercentage = (int?)ClampPercent(JsonFields.Int64(step, "progressPercentage")),
                 Messages = JsonFields.Objects(step, "messages").Select(ParseMessage).ToList(),
             };
@@ -184,7 +185,7 @@ namespace CloudPartner.Engine.Models
             return new MessageInfo
             {
                 MessageHtml = JsonFields.String(message, "messageHtml"),
-                Level = JsonFields.String(message, "level"),
+                Level = Ids.VisibleOrNull(JsonFields.String(message, "level")),
                 Timestamp = JsonFields.Timestamp(message, "timestamp"),
             };
         }
@@ -231,9 +232,9 @@ namespace CloudPartner.Engine.Models
                 case JsonObject error:
                     var code = JsonFields.String(error, "code");
                     var message = JsonFields.String(error, "message");
-                    return code is null ? message : $"{code}: {message}";
+                    return Ids.VisibleOrNull(code is null ? message : $"{code}: {message}");
                 default:
-                    return JsonFields.String(obj, "error");
+                    return Ids.VisibleOrNull(JsonFields.String(obj, "error"));
             }
         }
     }

@@ -31,7 +31,7 @@ namespace CloudPartner.Engine.Models
 
         public System.DateTimeOffset? Timestamp { get; set; }
 
-        /// <summary>The message as plain text: tags removed, entities decoded.</summary>
-        public string Text => Html.ToText(MessageHtml);
+        /// <summary>The message as plain text: tags removed, entities decoded, nothing a terminal would act on.</summary>
+        public string Text => Security.Ids.Visible(Html.ToText(MessageHtml));
     }
 }

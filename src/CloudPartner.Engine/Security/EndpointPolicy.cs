@@ -43,6 +43,33 @@ namespace CloudPartner.Engine.Security
             throw new CpException(CpErrorKind.InvalidArgument, $"-{parameterName} must use https (got '{endpoint.Scheme}').");
         }
 
+        /// <summary>
+        /// A proxy is an absolute http or https URL without user information: a password in it would show wherever the
+        /// session is shown or saved, so credentials go in -ProxyCredential.
+        /// </summary>
+        public static Uri? ValidateProxy(Uri? proxy)
+        {
+            if (proxy is null)
+            {
+                return null;
+            }
+
+            if (!proxy.IsAbsoluteUri || (proxy.Scheme != Uri.UriSchemeHttp && proxy.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "-Proxy must be an absolute http or https URL such as http://proxy.contoso.com:8080.");
+            }
+
+            if (!string.IsNullOrEmpty(proxy.UserInfo))
+            {
+                throw new CpException(
+                    CpErrorKind.InvalidArgument,
+                    "-Proxy must not contain a user name or password.",
+                    "Pass the proxy's credentials with -ProxyCredential (or -ProxyUseDefaultCredentials), and the proxy as http://host:port.");
+            }
+
+            return proxy;
+        }
+
         public static bool IsLoopback(Uri uri)
         {
             if (uri.IsLoopback)

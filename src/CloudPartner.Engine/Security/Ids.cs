@@ -87,16 +87,35 @@ namespace CloudPartner.Engine.Security
         }
 
         /// <summary>Shows control characters visibly and shortens long values, for error messages.</summary>
-        public static string Printable(string value)
+        public static string Printable(string value) => Visible(value.Length > 80 ? value.Substring(0, 80) + "…" : value);
+
+        /// <summary>
+        /// Text that came from the service, safe to show in a terminal: control characters (ESC sequences, OSC-8
+        /// links, clear-screen, CR/LF that would start a fake "WARNING:" line) and invisible format characters (bidi
+        /// overrides, zero-width spaces) become visible \uXXXX escapes. Everything the service says passes here.
+        /// </summary>
+        public static string Visible(string value)
         {
-            var text = value.Length > 80 ? value.Substring(0, 80) + "…" : value;
-            var builder = new System.Text.StringBuilder(text.Length);
-            foreach (var c in text)
+            System.Text.StringBuilder? builder = null;
+            for (var i = 0; i < value.Length; i++)
             {
-                builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+                var c = value[i];
+                var hidden = char.IsControl(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+                if (hidden && builder is null)
+                {
+                    builder = new System.Text.StringBuilder(value.Length + 16).Append(value, 0, i);
+                }
+
+                if (builder != null)
+                {
+                    builder.Append(hidden ? $"\\u{(int)c:x4}" : c.ToString());
+                }
             }
 
-            return builder.ToString();
+            return builder?.ToString() ?? value;
         }
+
+        /// <summary><see cref="Visible"/> for a value that may be absent.</summary>
+        public static string? VisibleOrNull(string? value) => value is null ? null : Visible(value);
     }
 }

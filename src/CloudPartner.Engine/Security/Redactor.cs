@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using CloudPartner.Engine.Errors;
 
@@ -22,12 +24,22 @@ namespace CloudPartner.Engine.Security
             new Regex(@"(?i)(""(?:client_secret|client_assertion|access_token|refresh_token|id_token|password|token)""\s*:\s*"")[^""]*", RegexOptions.Compiled | RegexOptions.CultureInvariant),
         };
 
+        /// <summary>A run of this many characters of a known secret is masked wherever it stands (a split echo).</summary>
+        public const int FragmentLength = 16;
+
         private readonly object gate = new object();
 
-        // Each secret with its percent-encoded form (when different), longest first; replaced whole, never mutated.
+        // Each secret with its encoded forms, longest first; replaced whole, never mutated.
         private string[] secrets = Array.Empty<string>();
 
-        /// <summary>Registers a value that must never appear in output (ignores empty and very short values).</summary>
+        // Rolling hashes of every FragmentLength-long run of each secret, with the runs themselves to confirm a hit.
+        private HashSet<ulong> fragmentHashes = new HashSet<ulong>();
+        private HashSet<string> fragments = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Registers a value that must never appear in output (ignores empty and very short values), with the forms a
+        /// service may echo it in: percent-encoded (either hex case), base64 (standard and URL-safe), JSON \u escapes.
+        /// </summary>
         public void AddSecret(string? secret)
         {
             if (secret is null || secret.Length < 4)
@@ -42,14 +54,31 @@ namespace CloudPartner.Engine.Security
                     return;
                 }
 
-                var next = new List<string>(secrets) { secret };
-                var escaped = Uri.EscapeDataString(secret);
-                if (escaped != secret && !next.Contains(escaped))
+                var next = new List<string>(secrets);
+                foreach (var form in EncodedForms(secret))
                 {
-                    next.Add(escaped);
+                    if (form.Length >= 4 && !next.Contains(form))
+                    {
+                        next.Add(form);
+                    }
                 }
 
                 next.Sort((a, b) => b.Length.CompareTo(a.Length));
+                if (secret.Length >= FragmentLength)
+                {
+                    var hashes = new HashSet<ulong>(fragmentHashes);
+                    var runs = new HashSet<string>(fragments, StringComparer.Ordinal);
+                    for (var i = 0; i + FragmentLength <= secret.Length; i++)
+                    {
+                        var run = secret.Substring(i, FragmentLength);
+                        runs.Add(run);
+                        hashes.Add(Hash(run, 0));
+                    }
+
+                    fragmentHashes = hashes;
+                    fragments = runs;
+                }
+
                 secrets = next.ToArray();
             }
         }
@@ -70,12 +99,107 @@ namespace CloudPartner.Engine.Security
                 }
             }
 
+            result = MaskFragments(result);
             foreach (var pattern in Patterns)
             {
                 result = pattern.Replace(result, m => m.Groups.Count > 1 && m.Groups[1].Success ? m.Groups[1].Value + Mask : Mask);
             }
 
             return result;
+        }
+
+        private static IEnumerable<string> EncodedForms(string secret)
+        {
+            yield return secret;
+            var escaped = Uri.EscapeDataString(secret);
+            yield return escaped;
+            yield return Regex.Replace(escaped, "%[0-9A-F]{2}", m => m.Value.ToLowerInvariant());
+            var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
+            yield return base64;
+            yield return base64.TrimEnd('=');
+            yield return base64.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            yield return JsonSerializer.Serialize(secret).Trim('"');
+            var every = new StringBuilder(secret.Length * 6);
+            foreach (var c in secret)
+            {
+                every.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            yield return every.ToString();
+            yield return Regex.Replace(every.ToString(), "[a-f]", m => m.Value.ToUpperInvariant());
+        }
+
+        /// <summary>Masks every stretch of text made of runs that stand in a known secret: what is left of a secret split apart.</summary>
+        private string MaskFragments(string text)
+        {
+            var hashes = fragmentHashes;
+            if (hashes.Count == 0 || text.Length < FragmentLength)
+            {
+                return text;
+            }
+
+            var runs = fragments;
+            var masked = new bool[text.Length];
+            var any = false;
+            var power = 1UL;
+            for (var i = 1; i < FragmentLength; i++)
+            {
+                power *= HashBase;
+            }
+
+            var hash = Hash(text, 0);
+            for (var start = 0; ; start++)
+            {
+                if (hashes.Contains(hash) && runs.Contains(text.Substring(start, FragmentLength)))
+                {
+                    for (var i = start; i < start + FragmentLength; i++)
+                    {
+                        masked[i] = true;
+                    }
+
+                    any = true;
+                }
+
+                if (start + FragmentLength >= text.Length)
+                {
+                    break;
+                }
+
+                hash = ((hash - (text[start] * power)) * HashBase) + text[start + FragmentLength];
+            }
+
+            if (!any)
+            {
+                return text;
+            }
+
+            var builder = new StringBuilder(text.Length);
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (!masked[i])
+                {
+                    builder.Append(text[i]);
+                }
+                else if (i == 0 || !masked[i - 1])
+                {
+                    builder.Append(Mask);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        private const ulong HashBase = 1099511628211UL;
+
+        private static ulong Hash(string text, int start)
+        {
+            var hash = 0UL;
+            for (var i = start; i < start + FragmentLength; i++)
+            {
+                hash = (hash * HashBase) + text[i];
+            }
+
+            return hash;
         }
 
         /// <summary>

@@ -148,6 +148,11 @@ namespace CloudPartner.Commands
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 4;
 
+        /// <summary>How long one request may wait for an answer before it counts as failed (and is retried when it may be).</summary>
+        [Parameter]
+        [SecondsTransformation]
+        public TimeSpan RequestTimeout { get; set; } = ConnectionSettings.DefaultRequestTimeout;
+
         [Parameter]
         public Uri? Proxy { get; set; }
 
@@ -182,7 +187,8 @@ namespace CloudPartner.Commands
                     ApiVersion = ApiVersion,
                     PublisherId = PublisherId,
                     MaxRetries = MaxRetries,
-                    Proxy = Proxy,
+                    Proxy = EndpointPolicy.ValidateProxy(Proxy),
+                    RequestTimeout = RequestTimeout,
                     ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                     ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
                 };
@@ -191,7 +197,7 @@ namespace CloudPartner.Commands
 
                 // The token is acquired now, so that bad credentials fail here and not at the first call.
                 var open = connection;
-                var acquired = Run((context, cancel) => open.Tokens.GetAsync(cancel));
+                var acquired = Run((context, cancel) => open.Tokens.GetAsync(context.Observer, cancel));
                 if (acquired.ExpiresOn.HasValue && acquired.ExpiresOn.Value <= DateTimeOffset.UtcNow)
                 {
                     throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", "Get a new token (for example az account get-access-token --resource https://cloudpartner.azure.com) and connect again.");

@@ -17,7 +17,7 @@ namespace CloudPartner.Commands
             var session = RequireSession();
             ForItem(session, () =>
             {
-                var token = Run((context, cancel) => session.Connection.Tokens.GetAsync(cancel));
+                var token = Run((context, cancel) => session.Connection.Tokens.GetAsync(context.Observer, cancel));
                 if (AsPlainText)
                 {
                     WriteObject(token.Token);

@@ -72,6 +72,7 @@ namespace CloudPartner.Commands
                     throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "-Version and -Slot need one exact -OfferId (no wildcards).");
                 }
 
+                var pattern = OfferIdPattern.Parse(OfferId);
                 var (offers, rawList) = Run((context, cancel) => session.Api.ListOffersWithTextAsync(publisher, OfferTypeId, context, cancel));
                 if (Raw && string.IsNullOrEmpty(OfferId))
                 {
@@ -79,7 +80,6 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var pattern = string.IsNullOrEmpty(OfferId) ? null : WildcardPattern.Get(OfferId, WildcardOptions.IgnoreCase);
                 foreach (var offer in offers.Where(o => pattern is null || pattern.IsMatch(o.Id ?? string.Empty)))
                 {
                     // A filtered list has no response text of its own: each match is written as it was in the list.

@@ -109,6 +109,21 @@ namespace CloudPartner.Infrastructure
             return new PipelineQueue(WriteVerbose, WriteDebug, WriteWarning, redactor ?? Redactor, verboseEnabled.Value, debugEnabled.Value, blocking);
         }
 
+        /// <summary>
+        /// Shows a warning after Ctrl+C, when WriteWarning would throw because the pipeline is stopping: the host can
+        /// still show the line. A host without a UI (a runspace hosted by a program) has nowhere to show it.
+        /// </summary>
+        internal void WarnWhileStopping(string message)
+        {
+            try
+            {
+                Host?.UI?.WriteWarningLine(Redactor.Redact(message));
+            }
+            catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException || e is System.Management.Automation.Host.HostException)
+            {
+            }
+        }
+
         protected override void StopProcessing()
         {
             stopping.Cancel();

@@ -41,7 +41,19 @@ namespace CloudPartner.Infrastructure
                     return;
                 }
 
-                var operation = Run((context, cancel) => session.Api.StartOperationAsync(publisher, offerId, Kind, emails, context, cancel));
+                Engine.Models.OperationInfo operation;
+                try
+                {
+                    operation = Run((context, cancel) => session.Api.StartOperationAsync(publisher, offerId, Kind, emails, context, cancel));
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Ctrl+C while the request may be in flight: the service may have acted on it, so a rerun could
+                    // be refused (CpConflict) or start a second operation. Say so, and how to find out.
+                    WarnWhileStopping($"Stopped while the {Kind} request for offer '{offerId}' may have been in flight: its outcome is unknown. Check with: Get-CpOperation -OfferId '{offerId}'" + (PublisherId is null ? string.Empty : $" -PublisherId '{publisher}'"));
+                    throw;
+                }
+
                 Verbose($"{Kind} started: operation {operation.Id}, {operation.Location}.");
                 if (Wait)
                 {

@@ -200,16 +200,7 @@ namespace CloudPartner.Infrastructure
 
             foreach (var operation in left)
             {
-                var message = queue.Redactor.Redact(ResumeMessage(operation));
-                try
-                {
-                    // The pipeline is stopping, so WriteWarning would throw; the host can still show the line.
-                    cmdlet.Host?.UI?.WriteWarningLine(message);
-                }
-                catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException || e is System.Management.Automation.Host.HostException)
-                {
-                    // A host without a UI (a runspace hosted by a program): there is nowhere to show it.
-                }
+                cmdlet.WarnWhileStopping(queue.Redactor.Redact(ResumeMessage(operation)));
             }
         }
 
