@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -119,17 +118,24 @@ internal sealed class RequestLog
         return Fingerprint(trimmed);
     }
 
-    public static string? BodyText(byte[] body, string? contentType)
+    /// <summary>The body as logged. A request to the identity provider has its secrets masked whatever its Content-Type
+    /// claims (a client may send a form, or JSON, labelled as anything); elsewhere form bodies are masked.</summary>
+    public static string? BodyText(byte[] body, string? contentType, bool identityRequest = false)
     {
         if (body.Length == 0)
         {
             return null;
         }
 
-        // Masked whatever the Content-Type claims: a client may send a form (or JSON) labelled as anything.
         var text = Encoding.UTF8.GetString(body);
-        var json = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[');
-        text = json ? MaskJson(text) : MaskForm(text);
+        if (identityRequest)
+        {
+            text = MaskJson(MaskForm(text));
+        }
+        else if (contentType is not null && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            text = MaskForm(text);
+        }
 
         if (text.Length > MaxBodyChars)
         {
@@ -141,8 +147,7 @@ internal sealed class RequestLog
 
     private static string MaskJson(string json)
     {
-        // "code" is left out here: offer documents use it as an ordinary key.
-        foreach (var field in SecretFormFields.Where(f => f != "code"))
+        foreach (var field in SecretFormFields)
         {
             json = System.Text.RegularExpressions.Regex.Replace(
                 json,

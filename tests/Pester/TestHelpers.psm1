@@ -91,6 +91,38 @@ function Import-TestModule {
     Import-Module $path -Force -Global -ErrorAction Stop
 }
 
+function Invoke-CtrlCInTerminal {
+    <#
+    Runs a script with this PowerShell in a real terminal (tmux), presses Ctrl+C $DelayMilliseconds after the script
+    prints $ReadyText, and returns the screen and how long the script took to end after the key.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string] $ReadyText = 'WAITING',
+        [int] $DelayMilliseconds = 500
+    )
+    $session = "cp-ctrl-c-$PID-$(Get-Random)"
+    try {
+        & tmux new-session -d -s $session -x 250 -y 50
+        & tmux send-keys -t $session "'$(Join-Path $PSHOME 'pwsh')' -NoProfile -File '$ScriptPath'; echo EXITED" Enter
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not ((& tmux capture-pane -t $session -p) -match "^$ReadyText") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Start-Sleep -Milliseconds $DelayMilliseconds
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        & tmux send-keys -t $session C-c
+        while (-not ((& tmux capture-pane -t $session -p) -match '^EXITED$') -and $watch.Elapsed.TotalSeconds -lt 15) { Start-Sleep -Milliseconds 20 }
+        $watch.Stop()
+        [pscustomobject]@{
+            Screen  = (& tmux capture-pane -t $session -p -J) -join "`n"
+            Exited  = [bool]((& tmux capture-pane -t $session -p) -match '^EXITED$')
+            Seconds = $watch.Elapsed.TotalSeconds
+        }
+    }
+    finally {
+        & tmux kill-session -t $session 2>$null
+    }
+}
+
 function Import-TestAids {
     <# Loads tests/CloudPartner.TestAids (renewable loopback tokens, session counters) beside the imported module. #>
     $path = $env:CLOUDPARTNER_TEST_AIDS
@@ -98,4 +130,4 @@ function Import-TestAids {
     Add-Type -Path $path
 }
 
-Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Invoke-EmulatorAdmin, Get-EmulatorRequest, Clear-EmulatorRequest, Import-TestModule, Import-TestAids
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Invoke-EmulatorAdmin, Get-EmulatorRequest, Clear-EmulatorRequest, Import-TestModule, Import-TestAids, Invoke-CtrlCInTerminal

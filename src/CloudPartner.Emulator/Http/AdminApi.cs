@@ -375,6 +375,12 @@ internal sealed class AdminApi
                 case "count":
                     rule.Count = value?.GetValue<int>();
                     break;
+                case "skip":
+                    rule.Skip = value?.GetValue<int>() ?? 0;
+                    break;
+                case "headervalue":
+                    rule.HeaderValue = Json.GetString(value);
+                    break;
                 case "rate":
                     rule.Rate = value?.GetValue<double>();
                     break;
@@ -505,6 +511,7 @@ internal sealed class AdminApi
         w.WriteString("path", rule.Path);
         w.WriteString("pathRegex", rule.PathRegex);
         WriteNullable(w, "count", rule.Count);
+        w.WriteNumber("skip", rule.Skip);
         if (rule.Rate is { } rate)
         {
             w.WriteNumber("rate", rate);
@@ -522,6 +529,7 @@ internal sealed class AdminApi
         w.WriteNumber("latencyMs", rule.LatencyMs);
         WriteNullable(w, "latencyMaxMs", rule.LatencyMaxMs);
         w.WriteString("variant", rule.Variant);
+        w.WriteString("headerValue", rule.HeaderValue);
         w.WriteNumber("hits", rule.Hits);
         w.WriteEndObject();
     }

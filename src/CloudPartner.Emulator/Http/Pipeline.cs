@@ -88,7 +88,7 @@ internal sealed class EmulatorPipeline
             Path = path,
             Query = request.QueryString.Value ?? string.Empty,
             Headers = MaskedHeaders(request.Headers),
-            Body = RequestLog.BodyText(body, request.ContentType),
+            Body = RequestLog.BodyText(body, request.ContentType, OAuthApi.Matches(path)),
             Status = response.Special == ResponseSpecial.Abort ? 0 : response.Status,
             Fault = response.Fault,
         });
