@@ -88,7 +88,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public void Html_messages_become_text()
         {
-            Assert.Equal("No image for plan <contoso>.\nSee docs & retry.", Html.ToText("<p>No image for plan <b>&lt;contoso&gt;</b>.</p>See <a href='x'>docs</a> &amp; retry."));
+            Assert.Equal("No image for plan <contoso>. See docs & retry.", Html.ToText("<p>No image for plan <b>&lt;contoso&gt;</b>.</p>See <a href='x'>docs</a> &amp; retry."));
         }
     }
 }
