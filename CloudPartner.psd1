@@ -11,8 +11,10 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport        = @(
+        'Compare-CpOffer'
         'Connect-CpAccount'
         'Disconnect-CpAccount'
+        'Export-CpOffer'
         'Get-CpAccessToken'
         'Get-CpOffer'
         'Get-CpOfferStatus'

@@ -39,6 +39,7 @@ namespace CloudPartner.Module.Tests
             {
                 "Connect-CpAccount", "Disconnect-CpAccount", "Get-CpSession", "Get-CpAccessToken", "Get-CpPublisher", "Get-CpOffer", "Get-CpOfferStatus",
                 "New-CpOffer", "Set-CpOffer", "Publish-CpOffer", "Invoke-CpGoLive", "Stop-CpOperation", "Get-CpOperation", "Wait-CpOperation", "Invoke-CpRestMethod",
+                "Compare-CpOffer", "Export-CpOffer",
             };
             Assert.Empty(expected.Except(ModuleMetadata.Cmdlets.Select(c => c.Name)));
         }
@@ -52,6 +53,7 @@ namespace CloudPartner.Module.Tests
                 "CloudPartner.CpSession", "CloudPartner.CpOffer", "CloudPartner.CpOfferStatus", "CloudPartner.CpOperation", "CloudPartner.CpStep",
                 "CloudPartner.CpMessage", "CloudPartner.CpPublisher", "CloudPartner.CpAccessToken",
                 "CloudPartner.CpOperationState", "CloudPartner.CpAuthFlow", "CloudPartner.CpOfferSlot",
+                "CloudPartner.CpOfferChange", "CloudPartner.CpOfferChangeSummary", "CloudPartner.CpChangeKind",
 
                 // The exception behind every error record, inspected in catch blocks (about_CloudPartner, ERRORS).
                 "CloudPartner.Engine.Errors.CpException", "CloudPartner.Engine.Errors.CpErrorKind",

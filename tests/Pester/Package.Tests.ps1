@@ -18,7 +18,7 @@ Describe 'The packaged manifest' {
         $info.Version | Should -Be $script:version
         $info.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $info.PowerShellVersion | Should -Be '5.1'
-        $info.ExportedCmdlets.Count | Should -Be 15
+        $info.ExportedCmdlets.Count | Should -Be 17
         $info.Tags | Should -Contain 'CloudPartnerPortal'
         $info.ProjectUri | Should -Not -BeNullOrEmpty
         $info.LicenseUri | Should -Not -BeNullOrEmpty
@@ -62,7 +62,7 @@ Import-Module CloudPartner -ErrorAction Stop
 (Get-Help Invoke-CpGoLive -Examples | Out-String) -match 'Invoke-CpGoLive -OfferId'
 "@
         $output[0] | Should -BeLike "$($script:unpacked)*"
-        $output[1] | Should -Be 15
+        $output[1] | Should -Be 17
         $output[2] | Should -Be 'True'
     }
 }

@@ -110,11 +110,13 @@ function Invoke-CtrlCInTerminal {
         Start-Sleep -Milliseconds $DelayMilliseconds
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         & tmux send-keys -t $session C-c
-        while (-not ((& tmux capture-pane -t $session -p) -match '^EXITED$') -and $watch.Elapsed.TotalSeconds -lt 15) { Start-Sleep -Milliseconds 20 }
+        # The shell prints EXITED on a line of its own, or after the ^C the terminal echoed.
+        $exited = '^(\^C)?EXITED$'
+        while (-not ((& tmux capture-pane -t $session -p) -match $exited) -and $watch.Elapsed.TotalSeconds -lt 15) { Start-Sleep -Milliseconds 20 }
         $watch.Stop()
         [pscustomobject]@{
             Screen  = (& tmux capture-pane -t $session -p -J) -join "`n"
-            Exited  = [bool]((& tmux capture-pane -t $session -p) -match '^EXITED$')
+            Exited  = [bool]((& tmux capture-pane -t $session -p) -match $exited)
             Seconds = $watch.Elapsed.TotalSeconds
         }
     }

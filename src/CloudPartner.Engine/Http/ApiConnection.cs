@@ -45,6 +45,9 @@ namespace CloudPartner.Engine.Http
         private readonly RetryPolicy retryPolicy;
         private readonly Func<TimeSpan, CancellationToken, Task> delay;
         private long requestCount;
+
+        // While the service throttles, every request of the session waits (UTC ticks; 0 when nothing is held back).
+        private long heldUntilTicks;
         private long retryCount;
         private int disposed;
 
@@ -191,6 +194,7 @@ namespace CloudPartner.Engine.Http
             var retries = 0;
             var sent = false;
             var renewedAfter401 = false;
+            var waitedForThrottle = false;
 
             if (request.JsonBody != null && observer.IsDebugEnabled)
             {
@@ -201,6 +205,12 @@ namespace CloudPartner.Engine.Http
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ThrowIfDisconnected();
+                if (!waitedForThrottle)
+                {
+                    await WaitWhileThrottledAsync(context, request, ShownUrl, retries, sent, cancellationToken).ConfigureAwait(false);
+                }
+
+                waitedForThrottle = false;
                 var token = await Tokens.GetAsync(observer, cancellationToken).ConfigureAwait(false);
                 var attemptTimeout = AttemptTimeout(context);
                 if (attemptTimeout <= TimeSpan.Zero)
@@ -240,7 +250,7 @@ namespace CloudPartner.Engine.Http
                         var wait = retryPolicy.DelayFor(retries, null, Clock());
                         ReportRetry(observer, noAnswer, $"{request.Method} {ShownUrl()} failed ({Redactor.Redact(reason)}); retry {retryBudget.Used} of {retryBudget.Total} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
-                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, cancellationToken).ConfigureAwait(false);
+                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, sent: true, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -279,7 +289,13 @@ namespace CloudPartner.Engine.Http
                         var wait = retryPolicy.DelayFor(retries, attempt.Response, Clock());
                         ReportRetry(observer, wait >= SlowRetry, $"{request.Method} {ShownUrl()} → {(int)status} {Reason(attempt.Response)}; retry {retryBudget.Used} of {retryBudget.Total} in {Seconds(wait)}.");
                         Interlocked.Increment(ref retryCount);
-                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, cancellationToken).ConfigureAwait(false);
+                        if (status == (HttpStatusCode)429)
+                        {
+                            HoldBack(wait);
+                            waitedForThrottle = true;
+                        }
+
+                        await DelayWithinAsync(wait, context, request, ShownUrl, retries, sent: true, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -328,14 +344,36 @@ namespace CloudPartner.Engine.Http
             }
         }
 
+        /// <summary>Holds every request of the session back for <paramref name="wait"/>: the service throttles the caller, not one request.</summary>
+        private void HoldBack(TimeSpan wait)
+        {
+            var until = (Clock() + wait).UtcTicks;
+            long held;
+            do
+            {
+                held = Interlocked.Read(ref heldUntilTicks);
+                if (held >= until)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref heldUntilTicks, until, held) != held);
+        }
+
+        private Task WaitWhileThrottledAsync(CommandContext context, ApiRequest request, Func<string> shownUrl, int retries, bool sent, CancellationToken cancellationToken)
+        {
+            var left = Interlocked.Read(ref heldUntilTicks) - Clock().UtcTicks;
+            return left > 0 ? DelayWithinAsync(TimeSpan.FromTicks(left), context, request, shownUrl, retries, sent, cancellationToken) : Task.CompletedTask;
+        }
+
         /// <summary>Waits before a retry, or, when the command's deadline comes first, until it and then gives up.</summary>
-        private async Task DelayWithinAsync(TimeSpan wait, CommandContext context, ApiRequest request, Func<string> shownUrl, int retries, CancellationToken cancellationToken)
+        private async Task DelayWithinAsync(TimeSpan wait, CommandContext context, ApiRequest request, Func<string> shownUrl, int retries, bool sent, CancellationToken cancellationToken)
         {
             var remaining = context.Remaining(Clock());
             if (remaining.HasValue && remaining.Value < wait)
             {
                 await DelayAsync(remaining.Value, cancellationToken).ConfigureAwait(false);
-                throw OutOfTime(request, shownUrl(), sent: true, retries);
+                throw OutOfTime(request, shownUrl(), sent, retries);
             }
 
             await DelayAsync(wait, cancellationToken).ConfigureAwait(false);

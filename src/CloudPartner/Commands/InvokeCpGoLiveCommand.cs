@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Offers;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands
@@ -18,5 +20,27 @@ namespace CloudPartner.Commands
         private protected override string Action => "Go live (make the offer public in the marketplace)";
 
         private protected override bool Forced => Force;
+
+        /// <summary>
+        /// How many changes would go live and under which paths: Production against Preview, one read of each slot,
+        /// nothing sent. For an offer never live, Production is taken as the same offer with an empty definition, so
+        /// every part of the definition counts as new.
+        /// </summary>
+        private protected override string? WhatIfDetail(CpSession session, string publisherId, string offerId)
+        {
+            var changes = Run(async (context, cancel) =>
+            {
+                var production = await OfferSource.FromSlot(OfferSlot.Production).ReadAsync(session.Api, publisherId, offerId, missingIsEmpty: true, context, cancel).ConfigureAwait(false);
+                var preview = await OfferSource.FromSlot(OfferSlot.Preview).ReadAsync(session.Api, publisherId, offerId, missingIsEmpty: false, context, cancel).ConfigureAwait(false);
+                if (production.Count == 0)
+                {
+                    production = (JsonObject)preview.DeepClone();
+                    production["definition"] = new JsonObject();
+                }
+
+                return OfferDiff.Compare(production, preview);
+            });
+            return new OfferChangeSummary(changes).Describe() + " would go live";
+        }
     }
 }

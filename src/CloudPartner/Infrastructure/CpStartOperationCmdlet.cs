@@ -36,7 +36,7 @@ namespace CloudPartner.Infrastructure
             {
                 var offerId = Engine.Security.Ids.OfferId(OfferId);
                 var emails = NotificationEmails;
-                if (!Confirm($"offer '{offerId}' of publisher '{publisher}'"))
+                if (!Confirm(session, publisher, offerId))
                 {
                     return;
                 }
@@ -67,14 +67,20 @@ namespace CloudPartner.Infrastructure
             DrainWaits();
         }
 
-        private bool Confirm(string target)
+        /// <summary>What -WhatIf adds to the action's description (nothing by default); read only when -WhatIf is given.</summary>
+        private protected virtual string? WhatIfDetail(CpSession session, string publisherId, string offerId) => null;
+
+        private bool Confirm(CpSession session, string publisher, string offerId)
         {
-            if (Forced && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            var target = $"offer '{offerId}' of publisher '{publisher}'";
+            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter flag && flag.IsPresent;
+            if (Forced && !whatIf && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
             {
                 return true;
             }
 
-            return ShouldProcess(target, Action);
+            var detail = whatIf ? WhatIfDetail(session, publisher, offerId) : null;
+            return ShouldProcess(target, detail is null ? Action : $"{Action}: {detail}");
         }
     }
 }

@@ -12,6 +12,11 @@ namespace CloudPartner
             return (CpOperationState)Enum.Parse(typeof(CpOperationState), state.ToString());
         }
 
+        public static CpChangeKind Convert(Engine.Offers.ChangeKind kind)
+        {
+            return (CpChangeKind)Enum.Parse(typeof(CpChangeKind), kind.ToString());
+        }
+
         public static OfferSlot? Convert(CpOfferSlot? slot)
         {
             return slot.HasValue ? (OfferSlot)Enum.Parse(typeof(OfferSlot), slot.Value.ToString()) : (OfferSlot?)null;

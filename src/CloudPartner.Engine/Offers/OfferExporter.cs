@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Errors;
+using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Json;
+
+namespace CloudPartner.Engine.Offers
+{
+    /// <summary>
+    /// Reads offers concurrently, up to a limit, and writes each to its file as soon as it is read. Throttling is
+    /// honoured by the session's pipeline, which holds every request back while the service asks it to wait. A failure
+    /// for one offer is reported and the others go on.
+    /// </summary>
+    internal sealed class OfferExporter
+    {
+        public const int DefaultThrottleLimit = 8;
+
+        private readonly PartnerApi api;
+
+        public OfferExporter(PartnerApi api)
+        {
+            this.api = api ?? throw new ArgumentNullException(nameof(api));
+        }
+
+        /// <summary>Where an offer's file goes under <paramref name="folder"/>: <c>&lt;publisherId&gt;/&lt;offerId&gt;.json</c>.</summary>
+        public static string FileFor(string folder, string publisherId, string offerId) =>
+            Path.Combine(folder, publisherId, offerId + ".json");
+
+        public async Task ExportAsync(
+            string publisherId,
+            IReadOnlyList<string> offerIds,
+            OfferSlot? slot,
+            string folder,
+            int throttleLimit,
+            Action<string, string> written,
+            Action<string, CpException> failed,
+            CommandContext context,
+            CancellationToken cancellationToken)
+        {
+            if (throttleLimit < 1)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "-ThrottleLimit must be 1 or more.");
+            }
+
+            using var slots = new SemaphoreSlim(throttleLimit, throttleLimit);
+            var work = offerIds.Select(async offerId =>
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var offer = await api.GetOfferAsync(publisherId, offerId, null, slot, context, cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var path = FileFor(folder, publisherId, offerId);
+                    OfferFile.WriteAtomically(path, OfferFile.ToText(LosslessJson.Parse(offer.RawJson ?? LosslessJson.Write(offer.Document))!));
+                    written(offerId, path);
+                }
+                catch (CpException e)
+                {
+                    failed(offerId, e);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    failed(offerId, new CpException(CpErrorKind.InvalidArgument, $"Offer '{offerId}' could not be written under '{folder}': {e.Message}", "Check that the folder can be written to, then export again.", e));
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }).ToList();
+            await Task.WhenAll(work).ConfigureAwait(false);
+        }
+    }
+}
