@@ -11,7 +11,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 
 namespace CloudPartner.Engine.Tests

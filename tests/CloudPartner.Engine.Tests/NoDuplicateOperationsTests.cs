@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Models;

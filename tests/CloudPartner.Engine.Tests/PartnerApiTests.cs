@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Models;
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using CloudPartner.Emulator;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
 
@@ -90,7 +90,7 @@ namespace CloudPartner.Engine.Tests
         {
             await using var rig = await EmulatorRig.StartAsync(o => o.AccessList[EmulatorRig.Token] = new[] { "contoso" });
             var connection = rig.Connect(s => s.ApiVersion = scenario == "api-version" ? "2016-08-01-preview" : ConnectionSettings.DefaultApiVersion);
-            var current = scenario == "api-version" ? null : await new Api.PartnerApi(connection).GetOfferAsync("contoso", "contoso-vm", null, null, null, default);
+            var current = scenario == "api-version" ? null : await new Cpp.PartnerApi(connection).GetOfferAsync("contoso", "contoso-vm", null, null, null, default);
             await rig.ClearRequestsAsync();
 
             ApiRequest request = scenario switch
@@ -122,7 +122,7 @@ namespace CloudPartner.Engine.Tests
 
             var before = await CountOperationsAsync(rig, "contoso-vm");
 
-            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Api.OperationKind.Publish, null, observer, default);
+            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Cpp.OperationKind.Publish, null, observer, default);
 
             Assert.Equal("publish", operation.SubmissionType, ignoreCase: true);
             Assert.Equal(1, await CountAsync(rig, publish));
@@ -138,7 +138,7 @@ namespace CloudPartner.Engine.Tests
 
             var before = await CountOperationsAsync(rig, "contoso-vm");
 
-            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Api.OperationKind.Publish, null, null, default);
+            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Cpp.OperationKind.Publish, null, null, default);
 
             Assert.NotNull(operation.Id);
             Assert.Equal(2, await CountAsync(rig, publish));
@@ -153,7 +153,7 @@ namespace CloudPartner.Engine.Tests
 
             var before = await CountOperationsAsync(rig, "contoso-vm");
 
-            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Api.OperationKind.Publish, null, null, default);
+            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", Cpp.OperationKind.Publish, null, null, default);
 
             Assert.NotNull(operation.Id);
             Assert.Equal(1, await CountAsync(rig, publish));

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Http;
 using CloudPartner.Emulator;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Models;

@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Auth;
@@ -25,17 +24,6 @@ namespace CloudPartner.Engine.Http
 
         /// <summary>A pause before a retry at least this long is worth a warning, not only a verbose line.</summary>
         private static readonly TimeSpan SlowRetry = TimeSpan.FromSeconds(10);
-
-        // HttpClient.Send and HttpContent.ReadAsStream (.NET 5 and later), found at run time because the engine also
-        // runs on .NET Framework (Windows PowerShell), where they do not exist.
-        private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SyncSend =
-            Bind<Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>>(typeof(HttpClient), "Send", typeof(HttpRequestMessage), typeof(HttpCompletionOption), typeof(CancellationToken));
-
-        private static readonly Func<HttpContent, CancellationToken, Stream>? SyncReadAsStream =
-            Bind<Func<HttpContent, CancellationToken, Stream>>(typeof(HttpContent), "ReadAsStream", typeof(CancellationToken));
-
-        /// <summary>A URL scheme (javascript:, data:, file:…) where a path was expected.</summary>
-        private static readonly Regex SchemePrefix = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:", RegexOptions.CultureInvariant);
 
         private readonly HttpClient http;
 
@@ -88,7 +76,7 @@ namespace CloudPartner.Engine.Http
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };
-            synchronousCapable = handler is null && SyncSend != null && SyncReadAsStream != null;
+            synchronousCapable = handler is null && SynchronousHttp.IsAvailable;
         }
 
         public ConnectionSettings Settings { get; }
@@ -116,66 +104,14 @@ namespace CloudPartner.Engine.Http
         /// <summary>True once the session was disconnected: no request is sent any more.</summary>
         public bool IsDisconnected => Volatile.Read(ref disposed) != 0;
 
-        /// <summary>Turns a path or URL into the absolute request URL, refusing any other host.</summary>
-        public Uri ResolveUrl(string pathOrUrl)
-        {
-            // Control characters are refused before trimming: "/api/x\n" is not quietly turned into a path.
-            var raw = pathOrUrl ?? string.Empty;
-            if (Ids.HasControlCharacters(raw))
-            {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(raw)}' contains control characters; it is not a path on the endpoint.");
-            }
-
-            var text = raw.Trim();
-            if (text.Length == 0)
-            {
-                throw new CpException(CpErrorKind.InvalidArgument, "-Path is empty.");
-            }
-
-            Uri target;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
-            {
-                target = absolute;
-            }
-            else if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf("://", StringComparison.Ordinal) >= 0 || SchemePrefix.IsMatch(text))
-            {
-                throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a path on the endpoint.");
-            }
-            else
-            {
-                try
-                {
-                    target = new Uri(Settings.Endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
-                }
-                catch (UriFormatException e)
-                {
-                    throw new CpException(CpErrorKind.InvalidArgument, $"-Path '{Ids.Printable(text)}' is not a valid path: {e.Message}");
-                }
-            }
-
-            // Checked on the final URL whatever the input's form, so no path can resolve to another host.
-            if (!EndpointPolicy.IsSameOrigin(Settings.Endpoint, target))
-            {
-                throw new CpException(
-                    CpErrorKind.UntrustedLocation,
-                    $"Refusing to send the session's token to {target.GetLeftPart(UriPartial.Authority)}: it is not the session's endpoint {Settings.Endpoint.GetLeftPart(UriPartial.Authority)}.");
-            }
-
-            if (target.Query.IndexOf("api-version=", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                return target;
-            }
-
-            var separator = string.IsNullOrEmpty(target.Query) || target.Query == "?" ? "?" : "&";
-            var baseText = target.Query == "?" ? target.OriginalString.TrimEnd('?') : target.OriginalString;
-            return new Uri(baseText + separator + "api-version=" + Uri.EscapeDataString(Settings.ApiVersion));
-        }
-
         /// <summary>
         /// Sends one request: the session's token, retries of transient failures (from the context's shared retries
         /// when it has them, else the session's MaxRetries), within the command's deadline, reporting to the context's
         /// channel. A retry after no answer, or after a long pause the server asked for, is reported as a warning.
         /// </summary>
+        /// <summary>Turns a path or URL into the absolute request URL, refusing any other host.</summary>
+        public Uri ResolveUrl(string pathOrUrl) => RequestUrl.Resolve(Settings.Endpoint, "api-version", Settings.ApiVersion, pathOrUrl);
+
         public async Task<ApiResponse> SendAsync(ApiRequest request, CommandContext? context, CancellationToken cancellationToken)
         {
             context ??= new CommandContext();
@@ -215,7 +151,7 @@ namespace CloudPartner.Engine.Http
                 var attemptTimeout = AttemptTimeout(context);
                 if (attemptTimeout <= TimeSpan.Zero)
                 {
-                    throw OutOfTime(request, ShownUrl(), sent, retries);
+                    throw ErrorMapper.OutOfTime(request, ShownUrl(), sent, retries);
                 }
 
                 Attempt attempt;
@@ -223,7 +159,7 @@ namespace CloudPartner.Engine.Http
                 {
                     Interlocked.Increment(ref requestCount);
                     sent = true;
-                    attempt = await SendOnceAsync(request, url, token, attemptTimeout, synchronousCapable && observer.CanBlockCallingThread, cancellationToken).ConfigureAwait(false);
+                    attempt = await SendOnceAsync(request, url, token, attemptTimeout, synchronousCapable && context.MayBlockCallingThread, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CpException)
                 {
@@ -239,7 +175,7 @@ namespace CloudPartner.Engine.Http
                     var noAnswer = e is OperationCanceledException;
                     if (noAnswer && context.Remaining(Clock()) == TimeSpan.Zero)
                     {
-                        throw OutOfTime(request, ShownUrl(), sent, retries);
+                        throw ErrorMapper.OutOfTime(request, ShownUrl(), sent, retries);
                     }
 
                     var neverSent = IsConnectionRefused(e);
@@ -312,7 +248,7 @@ namespace CloudPartner.Engine.Http
 
                     if ((int)status >= 300 && (int)status < 400)
                     {
-                        throw Redirect(request, ShownUrl(), attempt.Response);
+                        throw ErrorMapper.Redirect(request, ShownUrl(), attempt.Response, Settings.Endpoint, Redactor);
                     }
 
                     if ((int)status >= 400)
@@ -373,7 +309,7 @@ namespace CloudPartner.Engine.Http
             if (remaining.HasValue && remaining.Value < wait)
             {
                 await DelayAsync(remaining.Value, cancellationToken).ConfigureAwait(false);
-                throw OutOfTime(request, shownUrl(), sent, retries);
+                throw ErrorMapper.OutOfTime(request, shownUrl(), sent, retries);
             }
 
             await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
@@ -396,23 +332,6 @@ namespace CloudPartner.Engine.Http
             {
                 observer.Verbose(message);
             }
-        }
-
-        /// <summary>The command's -Timeout ran out during a request (or before one could start).</summary>
-        private static CpException OutOfTime(ApiRequest request, string shownUrl, bool sent, int retries)
-        {
-            var outcomeUnknown = sent && !request.IsIdempotent;
-            return new CpException(
-                CpErrorKind.OperationTimeout,
-                $"{request.Method} {shownUrl} did not complete before the command's -Timeout ran out" + (retries > 0 ? $" (after {retries} retries)." : "."),
-                outcomeUnknown
-                    ? "The outcome is unknown: check Get-CpOperation before repeating the request."
-                    : "Run the command again, with a longer -Timeout if the service is slow.")
-            {
-                HttpMethod = request.Method.Method,
-                RequestUri = shownUrl,
-                OutcomeUnknown = outcomeUnknown,
-            };
         }
 
         /// <summary>Waits as the session waits (tests replace this to run on simulated time).</summary>
@@ -448,7 +367,7 @@ namespace CloudPartner.Engine.Http
                 {
                     try
                     {
-                        response = SyncSend!(http, message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                        response = SynchronousHttp.Send!(http, message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                     }
                     catch (NotSupportedException)
                     {
@@ -465,7 +384,7 @@ namespace CloudPartner.Engine.Http
                 response ??= await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 try
                 {
-                    var body = await ReadBodyAsync(response, request, url, attemptTimeout, synchronous, timeout.Token, cancellationToken).ConfigureAwait(false);
+                    var body = await ResponseBody.ReadAsync(response, Settings.MaxResponseBytes, attemptTimeout, synchronous, (what, inner) => ErrorMapper.BodyRefused(request, url, response, what, inner, Redactor), timeout.Token, cancellationToken).ConfigureAwait(false);
                     return new Attempt(response, body);
                 }
                 catch
@@ -505,109 +424,6 @@ namespace CloudPartner.Engine.Http
             return message;
         }
 
-        /// <summary>
-        /// Reads the body within the attempt's time and size limits. The server has answered by now, so a body that
-        /// is too large or never ends is an invalid response (not retried); a connection lost mid-body is a network failure.
-        /// <paramref name="synchronous"/>: read on the calling thread.
-        /// </summary>
-        private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, Uri url, TimeSpan attemptTimeout, bool synchronous, CancellationToken attemptToken, CancellationToken userToken)
-        {
-            var limit = Settings.MaxResponseBytes;
-            var declared = response.Content.Headers.ContentLength;
-            if (declared > limit)
-            {
-                throw BodyRefused(request, url, response, $"announced a body of {declared.Value} bytes, more than the {limit / (1024 * 1024)} MB an answer may have");
-            }
-
-            using var stream = synchronous
-                ? SyncReadAsStream!(response.Content, attemptToken)
-                : await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-
-            // A declared length sizes the buffer (one byte more, so that the read that finds the end needs no growth);
-            // the length is still not trusted: a longer body grows the buffer up to the limit.
-            var buffer = new byte[declared.HasValue ? (int)Math.Min(limit + 1, declared.Value + 1) : 16 * 1024];
-            var length = 0;
-            try
-            {
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= limit + 1)
-                        {
-                            throw BodyRefused(request, url, response, $"sent more than the {limit / (1024 * 1024)} MB an answer may have ({length} bytes read)");
-                        }
-
-                        Array.Resize(ref buffer, (int)Math.Min(limit + 1, Math.Max(16 * 1024, (long)buffer.Length * 2)));
-                    }
-
-                    var read = synchronous
-                        ? ReadWithCancellation(stream, buffer, length, attemptToken)
-                        : await stream.ReadAsync(buffer, length, buffer.Length - length, attemptToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    length += read;
-                    if (length > limit)
-                    {
-                        throw BodyRefused(request, url, response, $"sent more than the {limit / (1024 * 1024)} MB an answer may have ({length} bytes read)");
-                    }
-                }
-            }
-            catch (OperationCanceledException e) when (!userToken.IsCancellationRequested)
-            {
-                throw BodyRefused(request, url, response, $"its body did not end within {Seconds(attemptTimeout)} ({length} bytes read)", e);
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, length);
-        }
-
-        /// <summary>A synchronous read that the token (Ctrl+C, the request timeout) can still interrupt.</summary>
-        private static int ReadWithCancellation(Stream stream, byte[] buffer, int offset, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using (cancellationToken.Register(state => ((Stream)state!).Dispose(), stream))
-            {
-                try
-                {
-                    return stream.Read(buffer, offset, buffer.Length - offset);
-                }
-                catch (Exception e) when ((e is IOException || e is ObjectDisposedException) && cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-            }
-        }
-
-        private static TDelegate? Bind<TDelegate>(Type type, string name, params Type[] parameters)
-            where TDelegate : Delegate
-        {
-            var method = type.GetMethod(name, parameters);
-            return method is null ? null : (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), method, throwOnBindFailure: false);
-        }
-
-        /// <summary>A response refused after the server answered; the URL is redacted here, on this error path only.</summary>
-        private CpException BodyRefused(ApiRequest request, Uri url, HttpResponseMessage response, string what, Exception? inner = null)
-        {
-            var shownUrl = Redactor.Redact(url.ToString());
-            var status = (int)response.StatusCode;
-            return new CpException(
-                CpErrorKind.InvalidResponse,
-                $"{request.Method} {shownUrl} answered {status} {Reason(response)}, but {what}; the response was refused.",
-                request.IsIdempotent ? null : "The request may have been acted on: check Get-CpOperation (or Get-CpOffer) before repeating it.",
-                inner)
-            {
-                StatusCode = response.StatusCode,
-                HttpMethod = request.Method.Method,
-                RequestUri = shownUrl,
-
-                // The server received the request; only a 4xx proves it did not act on it.
-                OutcomeUnknown = !request.IsIdempotent && !(status >= 400 && status < 500),
-            };
-        }
-
         private CpException Disconnected(Exception? inner)
         {
             return new CpException(
@@ -626,31 +442,7 @@ namespace CloudPartner.Engine.Http
         }
 
         /// <summary>The reason phrase, as the server sent it but redacted and printable (it is shown in messages).</summary>
-        private string Reason(HttpResponseMessage response) => Redactor.Redact(Ids.Printable(response.ReasonPhrase ?? string.Empty));
-
-        private CpException Redirect(ApiRequest request, string shownUrl, HttpResponseMessage response)
-        {
-            var location = response.Headers.Location;
-            var target = location is null ? null : (location.IsAbsoluteUri ? location : new Uri(Settings.Endpoint, location));
-            if (target != null && !EndpointPolicy.IsSameOrigin(Settings.Endpoint, target))
-            {
-                return new CpException(
-                    CpErrorKind.UntrustedLocation,
-                    $"{request.Method} {shownUrl} redirected to {Redactor.Redact(target.GetLeftPart(UriPartial.Authority))}, outside the session's endpoint; the redirect was not followed.")
-                {
-                    StatusCode = response.StatusCode,
-                    HttpMethod = request.Method.Method,
-                    RequestUri = shownUrl,
-                };
-            }
-
-            return new CpException(CpErrorKind.InvalidResponse, $"{request.Method} {shownUrl} answered with an unexpected redirect ({(int)response.StatusCode}).")
-            {
-                StatusCode = response.StatusCode,
-                HttpMethod = request.Method.Method,
-                RequestUri = shownUrl,
-            };
-        }
+        private string Reason(HttpResponseMessage response) => ErrorMapper.Reason(response, Redactor);
 
         private static string? Header(HttpResponseMessage response, string name)
         {

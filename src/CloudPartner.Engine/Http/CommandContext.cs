@@ -11,15 +11,16 @@ namespace CloudPartner.Engine.Http
     internal sealed class CommandContext
     {
         public CommandContext(IRequestObserver? observer = null, DateTimeOffset? deadline = null)
-            : this(observer ?? NullRequestObserver.Instance, deadline, null)
+            : this(observer ?? NullRequestObserver.Instance, deadline, null, concurrent: false)
         {
         }
 
-        private CommandContext(IRequestObserver observer, DateTimeOffset? deadline, RetryBudget? sharedRetries)
+        private CommandContext(IRequestObserver observer, DateTimeOffset? deadline, RetryBudget? sharedRetries, bool concurrent)
         {
             Observer = observer;
             Deadline = deadline;
             SharedRetries = sharedRetries;
+            MayBlockCallingThread = observer.CanBlockCallingThread && !concurrent;
         }
 
         /// <summary>Where the engine's verbose, debug and warning lines go (already redacted when they get there).</summary>
@@ -31,8 +32,18 @@ namespace CloudPartner.Engine.Http
         /// <summary>Retries that every request made with this context draws from; null: each request has its own.</summary>
         public RetryBudget? SharedRetries { get; }
 
+        /// <summary>
+        /// Whether a request may be sent and read synchronously on the calling thread: only when that thread would do
+        /// nothing but wait for it (see <see cref="IRequestObserver.CanBlockCallingThread"/>), never for work that runs
+        /// several requests at once.
+        /// </summary>
+        public bool MayBlockCallingThread { get; }
+
         /// <summary>The same command, with <paramref name="retries"/> shared by every request made from here on.</summary>
-        public CommandContext WithSharedRetries(int retries) => new CommandContext(Observer, Deadline, new RetryBudget(retries));
+        public CommandContext WithSharedRetries(int retries) => new CommandContext(Observer, Deadline, new RetryBudget(retries), !MayBlockCallingThread);
+
+        /// <summary>The same command, for work that starts several requests at once: none of them may block the caller.</summary>
+        public CommandContext ForConcurrentWork() => new CommandContext(Observer, Deadline, SharedRetries, concurrent: true);
 
         /// <summary>How long is left before the deadline; null without one, never negative.</summary>
         public TimeSpan? Remaining(DateTimeOffset now)

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Json;
@@ -47,6 +47,8 @@ namespace CloudPartner.Engine.Offers
                 throw new CpException(CpErrorKind.InvalidArgument, "-ThrottleLimit must be 1 or more.");
             }
 
+            // Reads overlap: none may be sent synchronously on the caller's thread, which would run them one by one.
+            context = context.ForConcurrentWork();
             using var slots = new SemaphoreSlim(throttleLimit, throttleLimit);
             var work = offerIds.Select(async offerId =>
             {

@@ -3,7 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;

@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands

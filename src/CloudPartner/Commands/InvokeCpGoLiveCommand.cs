@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Text.Json.Nodes;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Offers;
 using CloudPartner.Infrastructure;
 

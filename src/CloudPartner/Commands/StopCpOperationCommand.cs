@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands

@@ -1,5 +1,5 @@
 using System;
-using CloudPartner.Engine.Api;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Http;
 
 namespace CloudPartner

@@ -1,4 +1,4 @@
-namespace CloudPartner.Engine.Api
+namespace CloudPartner.Engine.Cpp
 {
     internal enum OfferSlot
     {

@@ -14,16 +14,19 @@ using CloudPartner.Engine.Models;
 using CloudPartner.Engine.Operations;
 using CloudPartner.Engine.Security;
 
-namespace CloudPartner.Engine.Api
+namespace CloudPartner.Engine.Cpp
 {
     /// <summary>Every CPP endpoint as a typed call over one <see cref="ApiConnection"/>.</summary>
     internal sealed class PartnerApi
     {
         private static readonly Regex EmailPattern = new Regex(@"^[^@\s,;<>""]+@[^@\s,;<>""]+\.[^@\s,;<>""]+\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
+        private readonly SendOnceOrAdopt adopt;
+
         public PartnerApi(ApiConnection connection)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            adopt = new SendOnceOrAdopt(connection);
         }
 
         public ApiConnection Connection { get; }
@@ -89,7 +92,7 @@ namespace CloudPartner.Engine.Api
             var stripped = OfferDocument.StripReadOnlyKeys(copy);
             var body = LosslessJson.Write(copy);
             var path = OfferPath(publisherId, offerId);
-            var result = await SendOnceOrAdoptAsync(
+            var result = await adopt.RunAsync(
                 ifMatch is null ? $"the PUT creating offer '{offerId}'" : $"the PUT of offer '{offerId}'",
                 async (exchange, resent) =>
                 {
@@ -208,7 +211,7 @@ namespace CloudPartner.Engine.Api
             }
 
             var before = await ListOperationsAsync(publisherId, offerId, null, context, cancellationToken).ConfigureAwait(false);
-            return await SendOnceOrAdoptAsync(
+            return await adopt.RunAsync(
                 $"the {kind} request",
                 async (exchange, resent) =>
                 {
@@ -254,103 +257,6 @@ namespace CloudPartner.Engine.Api
             }
         }
 
-        /// <summary>
-        /// The one place for requests that must not be repeated blindly (a POST that starts an operation, a PUT that
-        /// creates or conditionally updates an offer). When the outcome of <paramref name="send"/> is unknown,
-        /// <paramref name="lookUp"/> checks whether it took effect; only when it did not is the request sent again, after
-        /// a backoff. The request, its repeats and the look-ups share one budget of the session's MaxRetries, so a dead
-        /// endpoint costs a handful of requests, not MaxRetries squared; the command's deadline bounds them all.
-        /// <paramref name="send"/> is told whether it is a repeat.
-        /// </summary>
-        private async Task<T> SendOnceOrAdoptAsync<T>(
-            string what,
-            Func<CommandContext, bool, Task<T>> send,
-            Func<CommandContext, Task<T?>> lookUp,
-            Func<T, string> describe,
-            CommandContext context,
-            CancellationToken cancellationToken)
-            where T : class
-        {
-            var exchange = context.WithSharedRetries(Connection.Settings.MaxRetries);
-            var retries = exchange.SharedRetries!;
-            var sent = 0;
-            while (true)
-            {
-                CpException unknown;
-                try
-                {
-                    return await send(exchange, sent > 0).ConfigureAwait(false);
-                }
-                catch (CpException e) when (e.OutcomeUnknown && e.Kind != CpErrorKind.OperationTimeout)
-                {
-                    unknown = e;
-                }
-
-                sent++;
-                exchange.Observer.Verbose($"The outcome of {what} is unknown ({unknown.Message}); checking whether it took effect before sending it again.");
-                var found = await LookUpAsync(what, $"its outcome is unknown: {unknown.Message}", () => lookUp(exchange), unknown, exchange, cancellationToken).ConfigureAwait(false);
-                if (found != null)
-                {
-                    exchange.Observer.Verbose($"It did: {describe(found)}; not sending {what} again.");
-                    return found;
-                }
-
-                if (!retries.TryTake())
-                {
-                    throw new CpException(
-                        unknown.Kind,
-                        $"{unknown.Message} It did not take effect (checked), and the {retries.Total} retries the command may make are used up.",
-                        "Nothing was started or changed. Run the command again when the service answers.",
-                        unknown)
-                    {
-                        StatusCode = unknown.StatusCode,
-                        HttpMethod = unknown.HttpMethod,
-                        RequestUri = unknown.RequestUri,
-                    };
-                }
-
-                var wait = Connection.RetryPolicy.DelayFor(sent, null, Connection.Clock());
-                exchange.Observer.Verbose($"It did not; sending {what} again in {wait.TotalSeconds:0.##} s (retry {retries.Used} of {retries.Total}).");
-                await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>
-        /// Runs <paramref name="lookUp"/>, trying again after transient failures while the exchange's shared retries
-        /// last; <paramref name="why"/> says why it is needed.
-        /// </summary>
-        private async Task<T?> LookUpAsync<T>(string what, string why, Func<Task<T?>> lookUp, CpException? cause, CommandContext exchange, CancellationToken cancellationToken)
-            where T : class
-        {
-            for (var tries = 1; ; tries++)
-            {
-                try
-                {
-                    return await lookUp().ConfigureAwait(false);
-                }
-                catch (CpException e) when (e.IsTransient && (exchange.SharedRetries?.TryTake() ?? tries <= Connection.Settings.MaxRetries))
-                {
-                    var wait = Connection.RetryPolicy.DelayFor(tries, null, Connection.Clock());
-                    exchange.Observer.Verbose($"Checking whether {what} took effect failed ({e.Message}); checking again in {wait.TotalSeconds:0.##} s.");
-                    await Connection.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
-                }
-                catch (CpException e) when (e.IsTransient || e.Kind == CpErrorKind.OperationTimeout)
-                {
-                    throw new CpException(
-                        e.Kind,
-                        $"Checking whether {what} took effect failed ({why}): {e.Message}",
-                        "It may have taken effect: check with Get-CpOperation (or Get-CpOffer) before repeating it.",
-                        e)
-                    {
-                        StatusCode = e.StatusCode,
-                        HttpMethod = cause?.HttpMethod ?? e.HttpMethod,
-                        RequestUri = cause?.RequestUri ?? e.RequestUri,
-                        OutcomeUnknown = true,
-                    };
-                }
-            }
-        }
-
         private async Task<OperationInfo> OperationFromResponseAsync(string publisherId, string offerId, OperationKind kind, ApiResponse response, IReadOnlyList<OperationInfo> before, CommandContext context, CancellationToken cancellationToken)
         {
             var header = response.Location ?? response.OperationLocation;
@@ -392,7 +298,7 @@ namespace CloudPartner.Engine.Api
 
             // No Location (some migrated offers, synchronous cancel): the 2xx proves the request was acted on, so the
             // operation is the one this request started or canceled (it may have ended already).
-            var found = await LookUpAsync(
+            var found = await adopt.LookUpAsync(
                 $"the {kind} request",
                 $"it was accepted ({(int)response.StatusCode}) without a Location",
                 () => FindStartedOperationAsync(publisherId, offerId, kind, before, context, cancellationToken),
