@@ -10,9 +10,10 @@ BeforeAll {
 
     function New-TestOffer {
         param([Parameter(Mandatory)] [string] $Id, [string] $Title = 'First title')
-        $definition = @{
+        # Ordered, so the document's key order (and so the order of changes) is the same in every run.
+        $definition = [ordered]@{
             offerTypeId = 'microsoft-azure-virtualmachines'
-            definition  = @{ displayText = $Id; offer = @{ 'microsoft-azure-marketplace.title' = $Title }; plans = @(@{ planId = 'basic'; title = 'Basic' }, @{ planId = 'pro'; title = 'Pro' }) }
+            definition  = [ordered]@{ displayText = $Id; offer = @{ 'microsoft-azure-marketplace.title' = $Title }; plans = @([ordered]@{ planId = 'basic'; title = 'Basic' }, [ordered]@{ planId = 'pro'; title = 'Pro' }) }
         }
         New-CpOffer -OfferId $Id -Definition $definition | Out-Null
     }
@@ -120,7 +121,7 @@ Describe 'Invoke-CpGoLive -WhatIf' {
 
         $output = Get-WhatIfLine whatif-offer
 
-        $output | Should -Match 'What if: .*2 changes under /definition/plans, /definition/offer would go live'
+        $output | Should -Match 'What if: .*2 changes under /definition/offer, /definition/plans would go live'
         @(Get-EmulatorRequest $script:emulator -Method POST).Count | Should -Be 0
         @(Get-EmulatorRequest $script:emulator -Method GET).Count | Should -Be 2
     }
@@ -128,7 +129,7 @@ Describe 'Invoke-CpGoLive -WhatIf' {
     It 'counts everything as new for an offer that was never live' {
         New-TestOffer -Id whatif-first
         Publish-CpOffer -OfferId whatif-first -Wait -PollingInterval 0.05 | Out-Null
-        (Get-WhatIfLine whatif-first) | Should -Match 'What if: .*3 changes under /definition/displayText, /definition/plans, /definition/offer would go live'
+        (Get-WhatIfLine whatif-first) | Should -Match 'What if: .*3 changes under /definition/displayText, /definition/offer, /definition/plans would go live'
     }
 }
 

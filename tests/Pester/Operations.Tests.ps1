@@ -110,10 +110,12 @@ Describe 'Invoke-CpGoLive' {
         @(Get-EmulatorRequest $script:emulator -Method POST).Count | Should -Be 0
     }
 
-    It 'sends nothing under -WhatIf, even with -Force' {
+    It 'sends nothing under -WhatIf, even with -Force: it only reads the two slots it compares' {
         Clear-EmulatorRequest $script:emulator
         Invoke-CpGoLive -OfferId live-confirm -Force -WhatIf
-        @(Get-EmulatorRequest $script:emulator).Count | Should -Be 0
+        @(Get-EmulatorRequest $script:emulator -Method POST).Count | Should -Be 0
+        @(Get-EmulatorRequest $script:emulator).path | Sort-Object | Should -Be @(
+            '/api/publishers/contoso/offers/live-confirm/slot/preview', '/api/publishers/contoso/offers/live-confirm/slot/production')
     }
 
     It 'goes live with -Force and pipes into Get-CpOperation' {
