@@ -156,6 +156,10 @@ namespace CloudPartner.Engine.Cpp
             var operation = OperationInfo.FromJson(response.Body, location.PublisherId, location.OfferId);
             operation.Location = location;
             operation.Id ??= location.OperationId;
+
+            // The documentation's operation sample has no submissionType: a publish must still be known as one, or a
+            // wait for it would not stop at publisher sign-off.
+            operation.SubmissionType ??= location.SubmissionTypeHint;
             operation.RetryAfter = response.RetryAfter;
             return operation;
         }
@@ -277,7 +281,13 @@ namespace CloudPartner.Engine.Cpp
 
                 try
                 {
-                    return await GetOperationAsync(location, context, cancellationToken).ConfigureAwait(false);
+                    var started = await GetOperationAsync(location, context, cancellationToken).ConfigureAwait(false);
+                    if (kind != OperationKind.Cancel)
+                    {
+                        started.SubmissionType ??= kind.ToString().ToLowerInvariant();
+                    }
+
+                    return started;
                 }
                 catch (CpException e)
                 {

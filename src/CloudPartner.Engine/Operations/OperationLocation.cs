@@ -35,6 +35,21 @@ namespace CloudPartner.Engine.Operations
 
         public bool IsLegacyForm => OperationId.IndexOf('$') >= 0;
 
+        /// <summary>
+        /// What the location itself says the operation is: the non-migrated form names its slot (<c>…$preview</c> is a
+        /// publish, <c>…$production</c> a go-live); the GUID form says nothing.
+        /// </summary>
+        public string? SubmissionTypeHint
+        {
+            get
+            {
+                var slot = IsLegacyForm ? OperationId.Substring(OperationId.LastIndexOf('$') + 1) : null;
+                return string.Equals(slot, "preview", StringComparison.OrdinalIgnoreCase) ? "publish"
+                    : string.Equals(slot, "production", StringComparison.OrdinalIgnoreCase) ? "golive"
+                    : null;
+            }
+        }
+
         public override string ToString() => Uri.OriginalString;
 
         /// <param name="parameterName">The parameter the value was given in, or null when it came from the service (a header).</param>

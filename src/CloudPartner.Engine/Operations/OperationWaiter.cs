@@ -196,7 +196,11 @@ namespace CloudPartner.Engine.Operations
                 try
                 {
                     polls++;
-                    current = await api.GetOperationAsync(current.Location!, polling, cancellationToken).ConfigureAwait(false);
+                    var polled = await api.GetOperationAsync(current.Location!, polling, cancellationToken).ConfigureAwait(false);
+
+                    // What an answer leaves out (submissionType is in no sample of the operation) is known from before.
+                    polled.SubmissionType ??= current.SubmissionType;
+                    current = polled;
                     failures = 0;
                     return true;
                 }
