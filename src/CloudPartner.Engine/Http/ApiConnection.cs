@@ -493,7 +493,6 @@ namespace CloudPartner.Engine.Http
 
         private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
-
         private readonly struct Attempt
         {
             public Attempt(HttpResponseMessage response, string body)
