@@ -32,6 +32,11 @@ public sealed class EmulatorOptions
     /// <summary>Answer publish/golive/cancel with an absolute <c>Operation-Location</c> header (2018 docs) instead of <c>Location</c>.</summary>
     public bool LegacyOperationLocation { get; set; }
 
+    /// <summary>Strict mode: operations are answered with only the fields the documentation's samples show (no <c>id</c>,
+    /// <c>submissionType</c>, dates or <c>error</c> on an operation; no <c>createdDateTime</c> on list items), so a client
+    /// rehearsed against it depends on nothing production may leave out.</summary>
+    public bool Strict { get; set; }
+
     /// <summary>When set, operation GETs carry a <c>Retry-After</c> header (whole seconds).</summary>
     public TimeSpan? OperationRetryAfter { get; set; }
 
@@ -93,6 +98,7 @@ public sealed class EmulatorOptions
             SeedSampleData = SeedSampleData,
             TokenLifetime = TokenLifetime,
             LegacyOperationLocation = LegacyOperationLocation,
+            Strict = Strict,
             OperationRetryAfter = OperationRetryAfter,
             SynchronousCancel = SynchronousCancel,
             Logging = Logging,

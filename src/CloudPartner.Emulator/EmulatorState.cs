@@ -86,6 +86,7 @@ public sealed class EmulatorState
     private TimeSpan? _operationRetryAfter;
     private double _timeScale = 1;
     private volatile bool _legacyOperationLocation;
+    private volatile bool _strict;
     private volatile bool _synchronousCancel;
     private volatile bool _newOffersMigrated;
     private volatile bool _acceptAnyToken = true;
@@ -185,6 +186,13 @@ public sealed class EmulatorState
     {
         get => _legacyOperationLocation;
         set => _legacyOperationLocation = value;
+    }
+
+    /// <summary>Answer operations with only the fields the documentation's samples show (see <see cref="EmulatorOptions.Strict"/>).</summary>
+    public bool Strict
+    {
+        get => _strict;
+        set => _strict = value;
     }
 
     /// <summary>Retry-After sent on operation GETs (null: none).</summary>
@@ -470,6 +478,7 @@ public sealed class EmulatorState
 
             _timeScale = _initial.TimeScale;
             _legacyOperationLocation = _initial.LegacyOperationLocation;
+            _strict = _initial.Strict;
             _synchronousCancel = _initial.SynchronousCancel;
             _newOffersMigrated = _initial.NewOffersMigrated;
             _acceptAnyToken = _initial.AcceptAnyToken;

@@ -24,6 +24,7 @@ internal static class Program
           --time-scale <n>                  speed-up of operation steps (100000: a publish takes ~3 s)
           --success-word <word>             succeeded (default) | complete | completed
           --token-lifetime <seconds>        refuse a token (401) this long after first seeing it
+          --strict                          answer operations with only the fields the documentation's samples show
           --legacy-operation-location       answer with an absolute Operation-Location header
           --operation-retry-after <seconds> Retry-After on operation GETs
           --synchronous-cancel              cancel answers 200 instead of 202
@@ -182,6 +183,9 @@ internal static class Program
                     break;
                 case "legacyoperationlocation":
                     options.LegacyOperationLocation = Flag();
+                    break;
+                case "strict":
+                    options.Strict = Flag();
                     break;
                 case "operationretryafter" or "operationretryafterseconds":
                     options.OperationRetryAfter = ParseSeconds(Value(), arg);

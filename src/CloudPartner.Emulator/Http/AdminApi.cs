@@ -316,6 +316,9 @@ internal sealed class AdminApi
                 case "legacyoperationlocation":
                     _state.LegacyOperationLocation = value?.GetValue<bool>() ?? false;
                     break;
+                case "strict":
+                    _state.Strict = value?.GetValue<bool>() ?? false;
+                    break;
                 case "operationretryafterseconds":
                     _state.OperationRetryAfter = value is null ? null : TimeSpan.FromSeconds(value.GetValue<double>());
                     break;
@@ -573,6 +576,7 @@ internal sealed class AdminApi
         w.WriteString("successWord", _state.SuccessWord);
         WriteSeconds(w, "tokenLifetimeSeconds", _state.TokenLifetime);
         w.WriteBoolean("legacyOperationLocation", _state.LegacyOperationLocation);
+        w.WriteBoolean("strict", _state.Strict);
         WriteSeconds(w, "operationRetryAfterSeconds", _state.OperationRetryAfter);
         w.WriteBoolean("synchronousCancel", _state.SynchronousCancel);
         w.WriteNumber("timeScale", _state.TimeScale);

@@ -368,7 +368,7 @@ internal sealed partial class CppApi
         }));
     }
 
-    private static ApiResponse Submissions(ApiRequest request, OfferRecord offer, DateTimeOffset now)
+    private ApiResponse Submissions(ApiRequest request, OfferRecord offer, DateTimeOffset now)
     {
         var filter = request.Query["status"];
         var filterValue = filter.Count > 0 ? filter[0] : null;
@@ -390,7 +390,7 @@ internal sealed partial class CppApi
                     continue;
                 }
 
-                op.WriteSummary(w, view);
+                op.WriteSummary(w, view, _state.Strict);
             }
 
             w.WriteEndArray();
@@ -450,7 +450,7 @@ internal sealed partial class CppApi
     private ApiResponse OperationDetail(OperationRecord op, DateTimeOffset now)
     {
         var view = op.Evaluate(now);
-        var response = ApiResponse.Json(200, Json.Write(w => op.WriteDetail(w, view)));
+        var response = ApiResponse.Json(200, Json.Write(w => op.WriteDetail(w, view, _state.Strict)));
         if (_state.OperationRetryAfterUnlocked is { } retry)
         {
             response.WithHeader("Retry-After", ((long)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
@@ -683,7 +683,7 @@ internal sealed partial class CppApi
         {
             var response = Accepted(request, running, 200);
             var view = running.Evaluate(now);
-            response.Body = Json.Write(w => running.WriteDetail(w, view));
+            response.Body = Json.Write(w => running.WriteDetail(w, view, _state.Strict));
             response.ContentType = ApiResponse.JsonContentType;
             return response;
         }

@@ -258,13 +258,18 @@ internal sealed class OperationRecord
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    public void WriteDetail(Utf8JsonWriter w, OperationView view)
+    /// <param name="strict">Only the fields the documentation's "GET operation" sample shows.</param>
+    public void WriteDetail(Utf8JsonWriter w, OperationView view, bool strict)
     {
         w.WriteStartObject();
-        w.WriteString("id", Id.ToString("D"));
-        w.WriteString("submissionType", SubmissionType);
-        w.WriteString("createdDateTime", Json.Z7(Created));
-        w.WriteString("lastActionDateTime", Json.Z7(view.LastAction));
+        if (!strict)
+        {
+            w.WriteString("id", Id.ToString("D"));
+            w.WriteString("submissionType", SubmissionType);
+            w.WriteString("createdDateTime", Json.Z7(Created));
+            w.WriteString("lastActionDateTime", Json.Z7(view.LastAction));
+        }
+
         w.WriteString("status", view.Status);
         w.WriteStartArray("messages");
         w.WriteEndArray();
@@ -283,7 +288,10 @@ internal sealed class OperationRecord
 
         if (view.ErrorCode is null)
         {
-            w.WriteNull("error");
+            if (!strict)
+            {
+                w.WriteNull("error");
+            }
         }
         else
         {
@@ -296,7 +304,8 @@ internal sealed class OperationRecord
         w.WriteEndObject();
     }
 
-    public void WriteSummary(Utf8JsonWriter w, OperationView view)
+    /// <param name="strict">Only the fields the documentation's list sample shows.</param>
+    public void WriteSummary(Utf8JsonWriter w, OperationView view, bool strict)
     {
         w.WriteStartObject();
         w.WriteString("id", Id.ToString("D"));
@@ -319,7 +328,11 @@ internal sealed class OperationRecord
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteString("changedTime", Json.Z7(view.LastAction));
-        w.WriteString("createdDateTime", Json.Z7(Created));
+        if (!strict)
+        {
+            w.WriteString("createdDateTime", Json.Z7(Created));
+        }
+
         w.WriteEndObject();
     }
 

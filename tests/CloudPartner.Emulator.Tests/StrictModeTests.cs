@@ -1,0 +1,44 @@
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace CloudPartner.Emulator.Tests;
+
+/// <summary>Strict mode: operations carry only the fields the documentation's samples show.</summary>
+public sealed class StrictModeTests : EmulatorTest
+{
+    protected override void Configure(EmulatorOptions options) => options.Strict = true;
+
+    [Fact]
+    public async Task AnOperationHasOnlyTheFieldsOfTheGetOperationSample()
+    {
+        var location = await Publish("contoso-vm", "{}");
+
+        var op = (await GetLocation(location)).AsObject();
+
+        Assert.Equal(
+            new[] { "status", "messages", "publishingVersion", "offerVersion", "cancellationRequestState", "steps", "previewLinks", "liveLinks", "notificationEmails" },
+            op.Select(p => p.Key).ToArray());
+    }
+
+    [Fact]
+    public async Task AListItemHasOnlyTheFieldsOfTheListSample()
+    {
+        await Publish("contoso-vm", "{}");
+
+        var item = (await GetJson(Offer("contoso-vm") + "/submissions")).AsArray()[0]!.AsObject();
+
+        Assert.Equal(
+            new[] { "id", "offerId", "offerVersion", "offerTypeId", "publisherId", "submissionType", "submissionState", "publishingVersion", "slot", "version", "definition", "changedTime" },
+            item.Select(p => p.Key).ToArray());
+    }
+
+    [Fact]
+    public async Task StrictModeIsASettingOfTheAdminEndpoint()
+    {
+        Assert.True(Server.State.Strict);
+        var settings = await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings");
+        Assert.True((bool)settings["strict"]!);
+    }
+}
