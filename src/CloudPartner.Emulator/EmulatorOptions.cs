@@ -20,6 +20,10 @@ public sealed class EmulatorOptions
     /// <summary>Speed-up of operation steps: real duration = step duration / TimeScale. Default 1.</summary>
     public double TimeScale { get; set; } = 1;
 
+    /// <summary>No timed step is shorter than this after scaling (default: no floor). A floor at least as long as a client's
+    /// back-off keeps its retries in the same step as in production, where every step takes minutes or more.</summary>
+    public TimeSpan MinimumStepDuration { get; set; }
+
     /// <summary>Final status of a successful operation: <c>succeeded</c> (default), <c>complete</c> or <c>completed</c>.</summary>
     public string SuccessWord { get; set; } = "succeeded";
 
@@ -94,6 +98,7 @@ public sealed class EmulatorOptions
             Urls = Urls,
             Clock = Clock,
             TimeScale = TimeScale,
+            MinimumStepDuration = MinimumStepDuration,
             SuccessWord = SuccessWord,
             SeedSampleData = SeedSampleData,
             TokenLifetime = TokenLifetime,

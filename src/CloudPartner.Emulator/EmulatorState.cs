@@ -85,6 +85,7 @@ public sealed class EmulatorState
     private TimeSpan? _tokenLifetime;
     private TimeSpan? _operationRetryAfter;
     private double _timeScale = 1;
+    private TimeSpan _minimumStepDuration;
     private volatile bool _legacyOperationLocation;
     private volatile bool _strict;
     private volatile bool _synchronousCancel;
@@ -225,6 +226,31 @@ public sealed class EmulatorState
     {
         get => _synchronousCancel;
         set => _synchronousCancel = value;
+    }
+
+    /// <summary>The shortest a timed step may be after scaling (applies to operations started afterwards).</summary>
+    public TimeSpan MinimumStepDuration
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _minimumStepDuration;
+            }
+        }
+
+        set
+        {
+            if (value < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The minimum step duration must not be negative.");
+            }
+
+            lock (Gate)
+            {
+                _minimumStepDuration = value;
+            }
+        }
     }
 
     /// <summary>Operation speed-up (applies to operations started afterwards).</summary>
@@ -477,6 +503,7 @@ public sealed class EmulatorState
             }
 
             _timeScale = _initial.TimeScale;
+            _minimumStepDuration = _initial.MinimumStepDuration;
             _legacyOperationLocation = _initial.LegacyOperationLocation;
             _strict = _initial.Strict;
             _synchronousCancel = _initial.SynchronousCancel;
@@ -586,7 +613,8 @@ public sealed class EmulatorState
             var id = EmulatorSteps.All[i];
             if (_stepDurations.TryGetValue(id, out var duration))
             {
-                result[i] = TimeSpan.FromTicks((long)Math.Round(duration.Ticks / _timeScale));
+                var scaled = TimeSpan.FromTicks((long)Math.Round(duration.Ticks / _timeScale));
+                result[i] = scaled > TimeSpan.Zero && scaled < _minimumStepDuration ? _minimumStepDuration : scaled;
             }
         }
 

@@ -22,6 +22,7 @@ internal static class Program
 
           --urls <list>                     loopback http URLs, ';'-separated (default http://127.0.0.1:5080)
           --time-scale <n>                  speed-up of operation steps (100000: a publish takes ~3 s)
+          --minimum-step-seconds <s>        no timed step shorter than this after scaling (a client's back-off)
           --success-word <word>             succeeded (default) | complete | completed
           --token-lifetime <seconds>        refuse a token (401) this long after first seeing it
           --strict                          answer operations with only the fields the documentation's samples show
@@ -174,6 +175,9 @@ internal static class Program
                     break;
                 case "timescale":
                     options.TimeScale = ParseDouble(Value(), arg);
+                    break;
+                case "minimumstepseconds" or "minimumstep":
+                    options.MinimumStepDuration = ParseSeconds(Value(), arg);
                     break;
                 case "successword":
                     options.SuccessWord = EmulatorState.NormalizeSuccessWord(Value());

@@ -328,6 +328,9 @@ internal sealed class AdminApi
                 case "timescale":
                     _state.TimeScale = value?.GetValue<double>() ?? 1;
                     break;
+                case "minimumstepseconds":
+                    _state.MinimumStepDuration = TimeSpan.FromSeconds(value?.GetValue<double>() ?? 0);
+                    break;
                 case "newoffersmigrated":
                     _state.NewOffersMigrated = value?.GetValue<bool>() ?? false;
                     break;
@@ -580,6 +583,7 @@ internal sealed class AdminApi
         WriteSeconds(w, "operationRetryAfterSeconds", _state.OperationRetryAfter);
         w.WriteBoolean("synchronousCancel", _state.SynchronousCancel);
         w.WriteNumber("timeScale", _state.TimeScale);
+        w.WriteNumber("minimumStepSeconds", _state.MinimumStepDuration.TotalSeconds);
         w.WriteBoolean("newOffersMigrated", _state.NewOffersMigrated);
         w.WriteBoolean("acceptAnyToken", _state.AcceptAnyToken);
         w.WriteStartObject("stepDurations");

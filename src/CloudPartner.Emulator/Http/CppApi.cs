@@ -635,7 +635,7 @@ internal sealed partial class CppApi
         };
         offer.Operations.Add(op);
         _state.Refresh(offer, now);
-        return Accepted(request, op, 202);
+        return Accepted(request, op, 202, publish: true);
     }
 
     private ApiResponse GoLive(ApiRequest request, OfferRecord offer, DateTimeOffset now)
@@ -691,12 +691,19 @@ internal sealed partial class CppApi
         return Accepted(request, running, 202);
     }
 
-    private ApiResponse Accepted(ApiRequest request, OperationRecord op, int status)
+    /// <summary>
+    /// The answer to a POST that started (or canceled) <paramref name="op"/>. In the 2018 documentation's mode the header
+    /// is Operation-Location, in the form the documentation gives each request: a publish of a non-migrated offer gets the
+    /// relative non-migrated form, a go-live or a cancel the absolute GUID form.
+    /// </summary>
+    private ApiResponse Accepted(ApiRequest request, OperationRecord op, int status, bool publish = false)
     {
         var response = ApiResponse.Empty(status);
         if (_state.LegacyOperationLocation)
         {
-            response.WithHeader("Operation-Location", request.BaseUri + EmulatorState.GuidPath(op));
+            response.WithHeader("Operation-Location", publish && !op.Offer.Migrated
+                ? EmulatorState.RelativeLocation(op)
+                : request.BaseUri + EmulatorState.GuidPath(op));
         }
         else
         {
