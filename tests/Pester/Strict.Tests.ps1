@@ -73,3 +73,23 @@ Describe 'Strict answers' {
         $operation.Id | Should -Be (Get-CpOperation -OfferId strict-lost).Id
     }
 }
+
+Describe 'The 2018 documentation''s Operation-Location forms' {
+    BeforeAll {
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ legacyOperationLocation = $true } | Out-Null
+    }
+
+    AfterAll {
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ legacyOperationLocation = $false } | Out-Null
+    }
+
+    It 'are followed for publish (relative, non-migrated form), go-live and cancel (absolute GUID form), in strict mode too' {
+        New-TestOffer -Id strict-legacy
+        $published = Publish-CpOffer -OfferId strict-legacy -Wait -PollingInterval 0.05 -Timeout 60 -ErrorAction Stop
+        $published.Location.AbsoluteUri | Should -BeLike "$($script:emulator.Url)/api/operations/contoso`$strict-legacy`$*`$preview?api-version=2017-10-31"
+        $published.State | Should -Be 'WaitingForPublisherReview'
+        $live = Invoke-CpGoLive -OfferId strict-legacy -Force -Wait -PollingInterval 0.05 -Timeout 60 -ErrorAction Stop
+        $live.Location.AbsoluteUri | Should -Match '/api/publishers/contoso/offers/strict-legacy/operations/[0-9a-f-]{36}\?api-version=2017-10-31$'
+        $live.State | Should -Be 'Succeeded'
+    }
+}
