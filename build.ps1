@@ -124,10 +124,15 @@ function Invoke-Test {
     & dotnet test (Join-Path $root 'module.sln') -c $Configuration --nologo --logger 'trx' --results-directory $results
     $dotnetExit = $LASTEXITCODE
     $passed = 0; $failed = 0
+    $failedNames = [System.Collections.Generic.List[string]]::new()
     foreach ($trx in Get-ChildItem $results -Filter *.trx -Recurse) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content $trx.FullName -Raw)).TestRun
+        $counters = $run.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error
+        foreach ($result in $run.Results.UnitTestResult) {
+            if ($result.outcome -eq 'Failed') { $failedNames.Add("xunit: $($result.testName)") }
+        }
     }
     Write-Host "xunit: $passed passed, $failed failed"
     if ($dotnetExit -ne 0 -and $failed -eq 0) { $failed = 1; Write-Host 'xunit: dotnet test failed before running every test.' }
@@ -136,6 +141,9 @@ function Invoke-Test {
     $pester = & (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -ModulePath (Join-Path (Get-ModuleFolder) 'CloudPartner.psd1') -Configuration $Configuration
     $passed += $pester.PassedCount
     $failed += $pester.FailedCount
+    foreach ($name in $pester.Failed) { $failedNames.Add("pester: $name") }
+    # The failures again just above the counts, so the tail of a long log says what broke.
+    if ($failedNames.Count -gt 0) { Write-Host "Failed:$([Environment]::NewLine)  $($failedNames -join "$([Environment]::NewLine)  ")" }
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }

@@ -36,6 +36,9 @@ public sealed class EmulatorOptions
     /// <summary>Answer publish/golive/cancel with an absolute <c>Operation-Location</c> header (2018 docs) instead of <c>Location</c>.</summary>
     public bool LegacyOperationLocation { get; set; }
 
+    /// <summary>How publisher sign-off shows while a publish waits for it (sources disagree; see the README).</summary>
+    public SignoffShape SignoffShape { get; set; } = SignoffShape.Status;
+
     /// <summary>Strict mode: operations are answered with only the fields the documentation's samples show (no <c>id</c>,
     /// <c>submissionType</c>, dates or <c>error</c> on an operation; no <c>createdDateTime</c> on list items), so a client
     /// rehearsed against it depends on nothing production may leave out.</summary>
@@ -104,6 +107,7 @@ public sealed class EmulatorOptions
             TokenLifetime = TokenLifetime,
             LegacyOperationLocation = LegacyOperationLocation,
             Strict = Strict,
+            SignoffShape = SignoffShape,
             OperationRetryAfter = OperationRetryAfter,
             SynchronousCancel = SynchronousCancel,
             Logging = Logging,
@@ -174,4 +178,20 @@ public static class EmulatorSteps
         [Packaging] = TimeSpan.FromHours(1),
         [Live] = TimeSpan.FromDays(2),
     };
+}
+
+/// <summary>How a publish waiting for publisher sign-off shows in <c>/status</c> and in its steps.</summary>
+public enum SignoffShape
+{
+    /// <summary>
+    /// The offer's status is <c>waitingForPublisherReview</c>; the sign-off step is <c>id: "publisher-signoff"</c>,
+    /// <c>stepName: "Publisher signoff"</c>, as in the documentation's samples.
+    /// </summary>
+    Status,
+
+    /// <summary>
+    /// The offer's status stays <c>running</c> and the sign-off step's <c>stepName</c> is <c>publisher-signoff</c>, with
+    /// status <c>waitingForPublisherReview</c>: what real clients (SUSE azure-img-utils) detect.
+    /// </summary>
+    Step,
 }

@@ -88,6 +88,7 @@ public sealed class EmulatorState
     private TimeSpan _minimumStepDuration;
     private volatile bool _legacyOperationLocation;
     private volatile bool _strict;
+    private volatile SignoffShape _signoffShape;
     private volatile bool _synchronousCancel;
     private volatile bool _newOffersMigrated;
     private volatile bool _acceptAnyToken = true;
@@ -187,6 +188,13 @@ public sealed class EmulatorState
     {
         get => _legacyOperationLocation;
         set => _legacyOperationLocation = value;
+    }
+
+    /// <summary>How publisher sign-off shows (see <see cref="EmulatorOptions.SignoffShape"/>).</summary>
+    public SignoffShape SignoffShape
+    {
+        get => _signoffShape;
+        set => _signoffShape = value;
     }
 
     /// <summary>Answer operations with only the fields the documentation's samples show (see <see cref="EmulatorOptions.Strict"/>).</summary>
@@ -506,6 +514,7 @@ public sealed class EmulatorState
             _minimumStepDuration = _initial.MinimumStepDuration;
             _legacyOperationLocation = _initial.LegacyOperationLocation;
             _strict = _initial.Strict;
+            _signoffShape = _initial.SignoffShape;
             _synchronousCancel = _initial.SynchronousCancel;
             _newOffersMigrated = _initial.NewOffersMigrated;
             _acceptAnyToken = _initial.AcceptAnyToken;
@@ -688,7 +697,7 @@ public sealed class EmulatorState
             }
         }
 
-        var status = DeriveStatus(offer, now);
+        var status = DeriveStatus(offer, now, _signoffShape);
         if (!string.Equals(status, offer.Status, StringComparison.Ordinal))
         {
             offer.Status = status;
@@ -701,7 +710,7 @@ public sealed class EmulatorState
         }
     }
 
-    internal static string DeriveStatus(OfferRecord offer, DateTimeOffset now)
+    internal static string DeriveStatus(OfferRecord offer, DateTimeOffset now, SignoffShape signoffShape)
     {
         var latest = offer.LatestOperation;
         if (latest is null)
@@ -712,7 +721,7 @@ public sealed class EmulatorState
         var view = latest.Evaluate(now);
         return view.Status switch
         {
-            "running" when view.WaitingForSignoff => "waitingForPublisherReview",
+            "running" when view.WaitingForSignoff && signoffShape == SignoffShape.Status => "waitingForPublisherReview",
             "running" => "running",
             "failed" => "failed",
             "canceled" => "canceled",

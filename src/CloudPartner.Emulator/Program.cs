@@ -25,6 +25,8 @@ internal static class Program
           --minimum-step-seconds <s>        no timed step shorter than this after scaling (a client's back-off)
           --success-word <word>             succeeded (default) | complete | completed
           --token-lifetime <seconds>        refuse a token (401) this long after first seeing it
+          --signoff-shape status|step       how sign-off shows: the offer's status (status), or a running offer whose
+                                            publisher-signoff step waits (step)
           --strict                          answer operations with only the fields the documentation's samples show
           --legacy-operation-location       answer with an absolute Operation-Location header
           --operation-retry-after <seconds> Retry-After on operation GETs
@@ -190,6 +192,11 @@ internal static class Program
                     break;
                 case "strict":
                     options.Strict = Flag();
+                    break;
+                case "signoffshape":
+                    options.SignoffShape = Enum.TryParse<SignoffShape>(Value(), ignoreCase: true, out var shape) && Enum.IsDefined(shape)
+                        ? shape
+                        : throw new ArgumentException($"--signoff-shape must be status or step.");
                     break;
                 case "operationretryafter" or "operationretryafterseconds":
                     options.OperationRetryAfter = ParseSeconds(Value(), arg);

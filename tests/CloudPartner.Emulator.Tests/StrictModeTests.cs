@@ -41,4 +41,15 @@ public sealed class StrictModeTests : EmulatorTest
         var settings = await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings");
         Assert.True((bool)settings["strict"]!);
     }
+
+    [Fact]
+    public async Task TheSignoffShapeIsASettingOfTheCommandLineAndTheAdminEndpoint()
+    {
+        Assert.Equal(SignoffShape.Step, Program.Parse(new[] { "--signoff-shape", "step" }, out _).SignoffShape);
+        Assert.Throws<System.ArgumentException>(() => Program.Parse(new[] { "--signoff-shape", "both" }, out _));
+
+        await Admin(System.Net.Http.HttpMethod.Put, "/_emulator/settings", "{\"signoffShape\": \"step\"}");
+        Assert.Equal(SignoffShape.Step, Server.State.SignoffShape);
+        Assert.Equal("step", (string?)(await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings"))["signoffShape"]);
+    }
 }

@@ -133,7 +133,8 @@ namespace CloudPartner.Engine.Tests
         [Theory]
         [InlineData(false, false, "/api/operations/contoso$contoso-vm$")]
         [InlineData(true, false, "/api/publishers/contoso/offers/contoso-vm/operations/")]
-        [InlineData(false, true, "/api/publishers/contoso/offers/contoso-vm/operations/")]
+        [InlineData(false, true, "/api/operations/contoso$contoso-vm$")]
+        [InlineData(true, true, "/api/publishers/contoso/offers/contoso-vm/operations/")]
         public async Task Publishes_and_follows_every_location_form(bool migrated, bool legacyHeader, string expectedPath)
         {
             await using var rig = await EmulatorRig.StartAsync(o => o.LegacyOperationLocation = legacyHeader);

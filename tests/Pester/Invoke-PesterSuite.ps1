@@ -40,4 +40,5 @@ $result = Invoke-Pester -Configuration $pesterConfig
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 Write-Host "pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
 if ($ResultFile) { Set-Content -Path $ResultFile -Value "$($result.PassedCount) $failed" }
-[pscustomobject]@{ PassedCount = $result.PassedCount; FailedCount = $failed }
+$failedNames = @(@($result.Failed.ExpandedPath) + @($result.FailedBlocks.ExpandedPath) + @($result.FailedContainers | ForEach-Object { $_.Item }) | Where-Object { $_ } | ForEach-Object { "$_" })
+[pscustomobject]@{ PassedCount = $result.PassedCount; FailedCount = $failed; Failed = $failedNames }

@@ -93,3 +93,22 @@ Describe 'The 2018 documentation''s Operation-Location forms' {
         $live.State | Should -Be 'Succeeded'
     }
 }
+
+Describe 'Publisher sign-off in either shape' {
+    AfterAll {
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ signoffShape = 'status' } | Out-Null
+    }
+
+    It 'stops Publish-CpOffer -Wait at sign-off and shows it in Get-CpOfferStatus when it shows as <Shape>' -ForEach @(
+        @{ Shape = 'status'; OfferStatus = 'waitingForPublisherReview' }
+        @{ Shape = 'step'; OfferStatus = 'running' }
+    ) {
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ signoffShape = $Shape } | Out-Null
+        $id = "signoff-$Shape"
+        New-TestOffer -Id $id
+        (Publish-CpOffer -OfferId $id -Wait -PollingInterval 0.05 -Timeout 60 -ErrorAction Stop).State | Should -Be 'WaitingForPublisherReview'
+        $status = Get-CpOfferStatus -OfferId $id
+        $status.Status | Should -Be $OfferStatus
+        $status.State | Should -Be 'WaitingForPublisherReview'
+    }
+}

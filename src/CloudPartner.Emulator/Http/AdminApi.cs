@@ -319,6 +319,9 @@ internal sealed class AdminApi
                 case "strict":
                     _state.Strict = value?.GetValue<bool>() ?? false;
                     break;
+                case "signoffshape":
+                    _state.SignoffShape = ParseEnum<SignoffShape>(Json.GetString(value), "signoffShape");
+                    break;
                 case "operationretryafterseconds":
                     _state.OperationRetryAfter = value is null ? null : TimeSpan.FromSeconds(value.GetValue<double>());
                     break;
@@ -580,6 +583,7 @@ internal sealed class AdminApi
         WriteSeconds(w, "tokenLifetimeSeconds", _state.TokenLifetime);
         w.WriteBoolean("legacyOperationLocation", _state.LegacyOperationLocation);
         w.WriteBoolean("strict", _state.Strict);
+        w.WriteString("signoffShape", Camel(_state.SignoffShape.ToString()));
         WriteSeconds(w, "operationRetryAfterSeconds", _state.OperationRetryAfter);
         w.WriteBoolean("synchronousCancel", _state.SynchronousCancel);
         w.WriteNumber("timeScale", _state.TimeScale);

@@ -352,7 +352,7 @@ internal sealed partial class CppApi
             }
             else
             {
-                OperationRecord.WriteSteps(w, view);
+                OperationRecord.WriteSteps(w, view, _state.SignoffShape);
             }
 
             w.WriteStartArray("previewLinks");
@@ -450,7 +450,7 @@ internal sealed partial class CppApi
     private ApiResponse OperationDetail(OperationRecord op, DateTimeOffset now)
     {
         var view = op.Evaluate(now);
-        var response = ApiResponse.Json(200, Json.Write(w => op.WriteDetail(w, view, _state.Strict)));
+        var response = ApiResponse.Json(200, Json.Write(w => op.WriteDetail(w, view, _state.Strict, _state.SignoffShape)));
         if (_state.OperationRetryAfterUnlocked is { } retry)
         {
             response.WithHeader("Retry-After", ((long)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
@@ -683,7 +683,7 @@ internal sealed partial class CppApi
         {
             var response = Accepted(request, running, 200);
             var view = running.Evaluate(now);
-            response.Body = Json.Write(w => running.WriteDetail(w, view, _state.Strict));
+            response.Body = Json.Write(w => running.WriteDetail(w, view, _state.Strict, _state.SignoffShape));
             response.ContentType = ApiResponse.JsonContentType;
             return response;
         }

@@ -259,7 +259,7 @@ internal sealed class OperationRecord
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <param name="strict">Only the fields the documentation's "GET operation" sample shows.</param>
-    public void WriteDetail(Utf8JsonWriter w, OperationView view, bool strict)
+    public void WriteDetail(Utf8JsonWriter w, OperationView view, bool strict, SignoffShape signoffShape)
     {
         w.WriteStartObject();
         if (!strict)
@@ -276,7 +276,7 @@ internal sealed class OperationRecord
         w.WriteNumber("publishingVersion", PublishingVersion);
         w.WriteNumber("offerVersion", OfferVersion);
         w.WriteString("cancellationRequestState", view.Running ? "canCancel" : "cannotCancel");
-        WriteSteps(w, view);
+        WriteSteps(w, view, signoffShape);
         w.WriteStartArray("previewLinks");
         w.WriteEndArray();
         w.WriteStartArray("liveLinks");
@@ -336,7 +336,8 @@ internal sealed class OperationRecord
         w.WriteEndObject();
     }
 
-    public static void WriteSteps(Utf8JsonWriter w, OperationView view)
+    /// <param name="signoffShape">With <see cref="SignoffShape.Step"/> the sign-off step's name is its id, <c>publisher-signoff</c>.</param>
+    public static void WriteSteps(Utf8JsonWriter w, OperationView view, SignoffShape signoffShape)
     {
         w.WriteStartArray("steps");
         for (var i = 0; i < StepCount; i++)
@@ -350,7 +351,7 @@ internal sealed class OperationRecord
             }
 
             w.WriteString("id", definition.Id);
-            w.WriteString("stepName", definition.Name);
+            w.WriteString("stepName", signoffShape == SignoffShape.Step && definition.Id == EmulatorSteps.PublisherSignoff ? definition.Id : definition.Name);
             w.WriteString("description", definition.Description);
             w.WriteString("status", step.Status);
             w.WriteStartArray("messages");
