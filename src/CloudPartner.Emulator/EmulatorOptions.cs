@@ -50,6 +50,10 @@ public sealed class EmulatorOptions
     /// <summary>Cancel answers 200 (synchronous) instead of 202.</summary>
     public bool SynchronousCancel { get; set; }
 
+    /// <summary>A publish or go-live repeated while one of its kind runs gets 409 Conflict. Default false: the 2018
+    /// documentation's idempotent answer, 202 with the running operation's location.</summary>
+    public bool RepeatConflict { get; set; }
+
     /// <summary>Fault rules active from the start.</summary>
     public IList<FaultRule> Faults { get; } = new List<FaultRule>();
 
@@ -110,6 +114,7 @@ public sealed class EmulatorOptions
             SignoffShape = SignoffShape,
             OperationRetryAfter = OperationRetryAfter,
             SynchronousCancel = SynchronousCancel,
+            RepeatConflict = RepeatConflict,
             Logging = Logging,
             RequestLogCapacity = RequestLogCapacity,
             AcceptAnyToken = AcceptAnyToken,

@@ -90,6 +90,7 @@ public sealed class EmulatorState
     private volatile bool _strict;
     private volatile SignoffShape _signoffShape;
     private volatile bool _synchronousCancel;
+    private volatile bool _repeatConflict;
     private volatile bool _newOffersMigrated;
     private volatile bool _acceptAnyToken = true;
 
@@ -234,6 +235,13 @@ public sealed class EmulatorState
     {
         get => _synchronousCancel;
         set => _synchronousCancel = value;
+    }
+
+    /// <summary>A repeated publish or go-live gets 409 instead of the running operation (see <see cref="EmulatorOptions.RepeatConflict"/>).</summary>
+    public bool RepeatConflict
+    {
+        get => _repeatConflict;
+        set => _repeatConflict = value;
     }
 
     /// <summary>The shortest a timed step may be after scaling (applies to operations started afterwards).</summary>
@@ -516,6 +524,7 @@ public sealed class EmulatorState
             _strict = _initial.Strict;
             _signoffShape = _initial.SignoffShape;
             _synchronousCancel = _initial.SynchronousCancel;
+            _repeatConflict = _initial.RepeatConflict;
             _newOffersMigrated = _initial.NewOffersMigrated;
             _acceptAnyToken = _initial.AcceptAnyToken;
             _stepDurations.Clear();

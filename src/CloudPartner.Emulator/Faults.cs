@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 
@@ -12,7 +13,7 @@ public enum FaultKind
     /// <summary>429 Too Many Requests with <c>Retry-After</c> (seconds, or an HTTP date).</summary>
     Throttle,
 
-    /// <summary>A 5xx answer (500 by default) with the CPP InternalServerError body.</summary>
+    /// <summary>A 5xx answer (500 by default) with the CPP error body, its code the status's own name (e.g. ServiceUnavailable).</summary>
     Status,
 
     /// <summary>Waits (fixed or min–max milliseconds), then handles the request normally.</summary>
@@ -156,6 +157,9 @@ public sealed class FaultRule
     /// <summary>Retry-After for <see cref="FaultKind.Throttle"/> (default 1 s); also sent with Status faults when set explicitly.</summary>
     public int? RetryAfterSeconds { get; set; }
 
+    /// <summary>The Retry-After of a throttle rule that sets none.</summary>
+    internal const int DefaultThrottleSeconds = 1;
+
     /// <summary>Send Retry-After as an HTTP date instead of seconds.</summary>
     public bool RetryAfterAsHttpDate { get; set; }
 
@@ -185,7 +189,15 @@ public sealed class FaultRule
         && (Variant == HostileVariants.TruncatedJson || Variant == HostileVariants.ForeignLocation || Variant == HostileVariants.DotDotLocation
             || Variant == HostileVariants.JavascriptLocation || Variant == HostileVariants.WrongTypes || Variant == HostileVariants.RetryAfter);
 
-    internal string Describe() => Kind == FaultKind.Hostile ? "hostile:" + Variant : Kind.ToString().ToLowerInvariant();
+    /// <summary>Set on the copy a request meets while its caller is still throttled by this rule.</summary>
+    internal bool Held { get; set; }
+
+    internal string Describe() => Kind switch
+    {
+        FaultKind.Hostile => "hostile:" + Variant,
+        FaultKind.Throttle when Held => "throttle:held",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Checks the rule and normalises it; throws <see cref="ArgumentException"/> with a clear message when invalid.</summary>
     internal void Validate()
@@ -300,6 +312,9 @@ internal sealed class FaultEngine
 {
     private readonly object _lock = new();
     private readonly List<Active> _rules = new();
+
+    /// <summary>Until when each caller stays throttled by each throttle rule, keyed by rule id and caller.</summary>
+    private readonly Dictionary<(string Rule, string Caller), DateTimeOffset> _throttledUntil = new();
     private int _nextId;
     private volatile int _count;
 
@@ -329,6 +344,11 @@ internal sealed class FaultEngine
         lock (_lock)
         {
             var removed = _rules.RemoveAll(r => string.Equals(r.Rule.Id, id, StringComparison.Ordinal)) > 0;
+            foreach (var key in _throttledUntil.Keys.Where(k => k.Rule == id).ToList())
+            {
+                _throttledUntil.Remove(key);
+            }
+
             _count = _rules.Count;
             return removed;
         }
@@ -339,6 +359,7 @@ internal sealed class FaultEngine
         lock (_lock)
         {
             _rules.Clear();
+            _throttledUntil.Clear();
             _count = 0;
         }
     }
@@ -351,7 +372,12 @@ internal sealed class FaultEngine
         }
     }
 
-    public FaultDecision Evaluate(string method, string path)
+    /// <summary>
+    /// The faults <paramref name="caller"/>'s request meets at <paramref name="now"/>. A caller a throttle rule answered
+    /// stays throttled by it until that answer's Retry-After has passed (whatever is left of the rule's count), so a
+    /// client that retries too early is caught, as a rate limiter would.
+    /// </summary>
+    public FaultDecision Evaluate(string method, string path, string caller, DateTimeOffset now)
     {
         if (_count == 0)
         {
@@ -366,11 +392,6 @@ internal sealed class FaultEngine
             foreach (var active in _rules)
             {
                 var rule = active.Rule;
-                if (rule.Count is <= 0)
-                {
-                    continue;
-                }
-
                 if (rule.Method is not null && !string.Equals(rule.Method, method, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
@@ -382,6 +403,24 @@ internal sealed class FaultEngine
                 }
 
                 if (active.Regex is not null && !active.Regex.IsMatch(path))
+                {
+                    continue;
+                }
+
+                if (rule.Kind == FaultKind.Throttle && _throttledUntil.TryGetValue((rule.Id!, caller), out var until))
+                {
+                    if (now < until)
+                    {
+                        var held = rule.Clone();
+                        held.Held = true;
+                        held.RetryAfterSeconds = (int)Math.Ceiling((until - now).TotalSeconds);
+                        return new FaultDecision(latency, latencyAfter, held, latencyRule);
+                    }
+
+                    _throttledUntil.Remove((rule.Id!, caller));
+                }
+
+                if (rule.Count is <= 0)
                 {
                     continue;
                 }
@@ -422,6 +461,11 @@ internal sealed class FaultEngine
 
                     latencyRule ??= rule.Id;
                     continue;
+                }
+
+                if (rule.Kind == FaultKind.Throttle)
+                {
+                    _throttledUntil[(rule.Id!, caller)] = now.AddSeconds(rule.RetryAfterSeconds ?? FaultRule.DefaultThrottleSeconds);
                 }
 
                 return new FaultDecision(latency, latencyAfter, rule.Clone(), latencyRule);

@@ -31,6 +31,7 @@ internal static class Program
           --legacy-operation-location       answer with an absolute Operation-Location header
           --operation-retry-after <seconds> Retry-After on operation GETs
           --synchronous-cancel              cancel answers 200 instead of 202
+          --repeat-conflict                 a publish or go-live repeated while one runs gets 409, not the running one
           --seed-sample-data <true|false>   seed contoso/fabrikam sample offers (default true); --no-seed = false
           --step-duration <id=seconds>      e.g. displaycertify=60 (repeatable, or comma-separated)
           --fault <json>                    a fault rule, e.g. {"kind":"throttle","path":"/api","count":3}
@@ -203,6 +204,9 @@ internal static class Program
                     break;
                 case "synchronouscancel":
                     options.SynchronousCancel = Flag();
+                    break;
+                case "repeatconflict":
+                    options.RepeatConflict = Flag();
                     break;
                 case "seedsampledata" or "seed":
                     options.SeedSampleData = Flag();

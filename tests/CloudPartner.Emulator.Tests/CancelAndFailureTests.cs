@@ -109,13 +109,16 @@ public sealed class CancelAndFailureTests : EmulatorTest
         await ExpectError(response, HttpStatusCode.Conflict, "Conflict", "publisher signoff");
     }
 
-    [Fact]
-    public async Task OnlyOneOperationRunsPerOffer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OnlyOneOperationRunsPerOffer(bool repeatConflict)
     {
-        await Publish("contoso-app");
+        Server.State.RepeatConflict = repeatConflict;
+        var publishing = await Publish("contoso-app");
         using (var second = await Post(Offer("contoso-app") + "/publish"))
         {
-            await ExpectError(second, HttpStatusCode.Conflict, "Conflict", "already running");
+            await ExpectRepeat(second, publishing, repeatConflict);
         }
 
         // Other offers are independent.
@@ -126,15 +129,31 @@ public sealed class CancelAndFailureTests : EmulatorTest
         }
 
         await Publish("contoso-vm");
-        await GoLive("contoso-vm");
+        var goingLive = await GoLive("contoso-vm");
         using (var duringLive = await Post(Offer("contoso-vm") + "/golive"))
         {
-            await ExpectError(duringLive, HttpStatusCode.Conflict, "Conflict", "already running");
+            await ExpectRepeat(duringLive, goingLive, repeatConflict);
         }
 
+        // A different kind is refused under both behaviours.
         using var publishDuringLive = await Post(Offer("contoso-vm") + "/publish");
         await ExpectError(publishDuringLive, HttpStatusCode.Conflict, "Conflict", "already running");
         Assert.Equal(2, Server.State.GetOperations().Count(o => o.OfferId == "contoso-vm" && o.CreatedDateTime == Start));
+        Assert.Single(Server.State.GetOperations(), o => o.OfferId == "contoso-app");
+    }
+
+    /// <summary>A publish or go-live repeated while its kind runs: by default the running one (the 2018 documentation's
+    /// "publish is idempotent"), 409 with <see cref="EmulatorState.RepeatConflict"/>.</summary>
+    private static async Task ExpectRepeat(HttpResponseMessage response, string runningLocation, bool repeatConflict)
+    {
+        if (repeatConflict)
+        {
+            await ExpectError(response, HttpStatusCode.Conflict, "Conflict", "already running");
+            return;
+        }
+
+        await ExpectStatus(response, HttpStatusCode.Accepted);
+        Assert.Equal(runningLocation, response.Headers.Location!.OriginalString);
     }
 
     [Fact]

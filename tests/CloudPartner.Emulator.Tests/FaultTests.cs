@@ -13,8 +13,6 @@ namespace CloudPartner.Emulator.Tests;
 
 public sealed class FaultTests : EmulatorTest
 {
-    private const string ServerErrorBody = "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"We cannot complete the request now, please try again later.\"}}";
-
     [Fact]
     public async Task ThrottleWithCountAppliesToTheNextNMatchingRequests()
     {
@@ -25,6 +23,7 @@ public sealed class FaultTests : EmulatorTest
             Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(7), throttled.Headers.RetryAfter!.Delta);
             await ExpectError(throttled, (HttpStatusCode)429, "TooManyRequests");
+            await AdvanceAsync(TimeSpan.FromSeconds(7));
         }
 
         using (var other = await Get(Offer("test-vm")))
@@ -50,17 +49,51 @@ public sealed class FaultTests : EmulatorTest
         Assert.True(date > DateTimeOffset.UtcNow.AddSeconds(20));
     }
 
+    [Fact]
+    public async Task A_throttled_caller_stays_throttled_until_its_Retry_After_has_passed()
+    {
+        Server.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, Path = "/api/publishers", Count = 1, RetryAfterSeconds = 10 });
+        using (var first = await Get("/api/publishers"))
+        {
+            Assert.Equal((HttpStatusCode)429, first.StatusCode);
+        }
+
+        // Retrying too early: still throttled, told how long is left, though the rule's count is used up.
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
+        using (var early = await Get("/api/publishers"))
+        {
+            Assert.Equal((HttpStatusCode)429, early.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(4), early.Headers.RetryAfter!.Delta);
+            await ExpectError(early, (HttpStatusCode)429, "TooManyRequests");
+        }
+
+        // Another caller is not held by someone else's throttling.
+        using (var otherClient = NewClient(Server, "another-caller-token"))
+        using (var other = await otherClient.GetAsync(Api("/api/publishers")))
+        {
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+
+        await AdvanceAsync(TimeSpan.FromSeconds(4));
+        using (var onTime = await Get("/api/publishers"))
+        {
+            Assert.Equal(HttpStatusCode.OK, onTime.StatusCode);
+        }
+
+        Assert.Equal(new[] { "throttle", "throttle:held", null, null }, Server.State.GetRequests().Select(r => r.Fault).ToArray());
+    }
+
     [Theory]
-    [InlineData(null, 500)]
-    [InlineData(502, 502)]
-    [InlineData(503, 503)]
-    [InlineData(504, 504)]
-    public async Task StatusFaultsAnswerTheCppServerErrorBody(int? configured, int expected)
+    [InlineData(null, 500, "InternalServerError")]
+    [InlineData(502, 502, "BadGateway")]
+    [InlineData(503, 503, "ServiceUnavailable")]
+    [InlineData(504, 504, "GatewayTimeout")]
+    public async Task StatusFaultsAnswerTheCppErrorBodyNamedAfterTheStatus(int? configured, int expected, string code)
     {
         Server.State.AddFault(new FaultRule { Kind = FaultKind.Status, StatusCode = configured, Count = 1 });
         using var response = await Get("/api/publishers");
         Assert.Equal(expected, (int)response.StatusCode);
-        Assert.Equal(ServerErrorBody, await response.Content.ReadAsStringAsync());
+        Assert.Equal($"{{\"error\":{{\"code\":\"{code}\",\"message\":\"We cannot complete the request now, please try again later.\"}}}}", await response.Content.ReadAsStringAsync());
         using var next = await Get("/api/publishers");
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
@@ -161,7 +194,8 @@ public sealed class FaultTests : EmulatorTest
         Assert.Equal("running", (string?)op["status"]);
         Assert.Single((await GetJson(Offer("contoso-app") + "/submissions?status=running")).AsArray());
         using var retry = await Post(Offer("contoso-app") + "/publish");
-        await ExpectError(retry, HttpStatusCode.Conflict, "Conflict");
+        await ExpectStatus(retry, HttpStatusCode.Accepted);
+        Assert.Single(Server.State.GetOperations(), o => o.OfferId == "contoso-app");
     }
 
     [Fact]
@@ -197,14 +231,17 @@ public sealed class FaultTests : EmulatorTest
     [Fact]
     public async Task FaultsGivenAtStartApply()
     {
+        var clock = new ManualClock(Start);
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions
         {
+            Clock = clock,
             Faults = { new FaultRule { Kind = FaultKind.Throttle, Count = 1 } },
         });
         using var client = NewClient(server, Token);
         using var first = await client.GetAsync(Api("/api/publishers"));
         Assert.Equal((HttpStatusCode)429, first.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), first.Headers.RetryAfter!.Delta);
+        clock.Advance(TimeSpan.FromSeconds(1));
         using var second = await client.GetAsync(Api("/api/publishers"));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
     }

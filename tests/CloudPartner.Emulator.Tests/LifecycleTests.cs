@@ -92,10 +92,11 @@ public sealed class LifecycleTests : EmulatorTest
         Assert.Equal("staging", (string?)submission["slot"]);
         Assert.Equal("publish", (string?)submission["submissionType"]);
 
-        // Another publish while one waits for signoff is a conflict.
+        // Another publish while one waits for signoff answers with the running one (publish is idempotent).
         using (var again = await Post(Offer("contoso-vm") + "/publish"))
         {
-            await ExpectError(again, HttpStatusCode.Conflict, "Conflict", "already running");
+            await ExpectStatus(again, HttpStatusCode.Accepted);
+            Assert.Equal(location, again.Headers.Location!.OriginalString);
         }
 
         var liveLocation = await GoLive("contoso-vm");

@@ -36,8 +36,14 @@ namespace CloudPartner.Engine.Tests
             return new EmulatorRig(await EmulatorServer.StartAsync(options));
         }
 
-        public ApiConnection Connect(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null, Func<DateTimeOffset>? clock = null)
+        /// <summary>
+        /// An engine whose waits are recorded, not slept. With <paramref name="advanceEmulatorClock"/> each wait also
+        /// advances the emulator's manual clock, so the emulator sees the time pass (a throttled caller is held until its
+        /// Retry-After has passed on that clock) while the engine keeps its own clock.
+        /// </summary>
+        public ApiConnection Connect(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null, Func<DateTimeOffset>? clock = null, bool advanceEmulatorClock = false)
         {
+            var emulatorClock = advanceEmulatorClock ? Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.") : null;
             var settings = new ConnectionSettings { Endpoint = BaseAddress, PublisherId = "contoso", MaxRetries = 4 };
             configure?.Invoke(settings);
             return new ApiConnection(
@@ -51,12 +57,13 @@ namespace CloudPartner.Engine.Tests
                         Delays.Add(wait);
                     }
 
+                    emulatorClock?.Advance(wait);
                     return Task.CompletedTask;
                 },
                 clock: clock);
         }
 
-        public PartnerApi Api(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null) => new PartnerApi(Connect(configure, tokens));
+        public PartnerApi Api(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null, bool advanceEmulatorClock = false) => new PartnerApi(Connect(configure, tokens, advanceEmulatorClock: advanceEmulatorClock));
 
         /// <summary>
         /// An engine on simulated time: every wait the engine makes advances the emulator's manual clock instead of

@@ -101,8 +101,12 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task A_throttled_answer_holds_back_the_session_s_other_requests_too()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, Method = "GET", Path = "/api/publishers/contoso/offers/contoso-vm", RetryAfterSeconds = 30, Count = 1 }));
-            var api = rig.Api();
+            await using var rig = await EmulatorRig.StartAsync(o =>
+            {
+                o.Clock = new ManualClock(DateTimeOffset.UtcNow);
+                o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, Method = "GET", Path = "/api/publishers/contoso/offers/contoso-vm", RetryAfterSeconds = 30, Count = 1 });
+            });
+            var api = rig.Api(advanceEmulatorClock: true);
 
             await api.GetOfferAsync("contoso", "contoso-vm", null, null, null, default);
             await api.GetOfferAsync("contoso", "contoso-app", null, null, null, default);

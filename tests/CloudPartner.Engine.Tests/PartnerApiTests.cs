@@ -166,9 +166,9 @@ namespace CloudPartner.Engine.Tests
         }
 
         [Fact]
-        public async Task A_second_publish_while_one_runs_is_a_conflict()
+        public async Task A_second_publish_while_one_runs_is_a_conflict_where_the_service_refuses_repeats()
         {
-            await using var rig = await EmulatorRig.StartAsync();
+            await using var rig = await EmulatorRig.StartAsync(o => o.RepeatConflict = true);
             var api = rig.Api();
             await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 
@@ -176,6 +176,22 @@ namespace CloudPartner.Engine.Tests
 
             Assert.Equal(CpErrorKind.Conflict, error.Kind);
             Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
+            Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "contoso-vm" && o.Status == "running");
+        }
+
+        [Fact]
+        public async Task A_second_publish_while_one_runs_reports_the_running_one_where_publish_is_idempotent()
+        {
+            await using var rig = await EmulatorRig.StartAsync();
+            var api = rig.Api();
+            var first = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
+            var observer = new RecordingObserver();
+
+            var second = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, observer, default);
+
+            Assert.Equal(first.Id, second.Id);
+            Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "contoso-vm" && o.Status == "running");
+            Assert.Contains(observer.WarningLines, l => l.Contains("already running", StringComparison.Ordinal) && l.Contains(first.Id!, StringComparison.Ordinal));
         }
 
         [Theory]

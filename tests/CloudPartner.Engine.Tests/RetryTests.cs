@@ -46,9 +46,13 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task Obeys_Retry_After_in_seconds()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, RetryAfterSeconds = 7, Path = OffersPath, Count = 1 }));
+            await using var rig = await EmulatorRig.StartAsync(o =>
+            {
+                o.Clock = new ManualClock(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero));
+                o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, RetryAfterSeconds = 7, Path = OffersPath, Count = 1 });
+            });
 
-            await rig.Api().ListOffersAsync("contoso", null, null, default);
+            await rig.SimulatedApi().ListOffersAsync("contoso", null, null, default);
 
             Assert.Equal(TimeSpan.FromSeconds(7), Assert.Single(rig.Delays));
             Assert.Equal(2, await CountAsync(rig, OffersPath));
@@ -57,9 +61,13 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task Obeys_Retry_After_as_an_http_date()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, RetryAfterSeconds = 30, RetryAfterAsHttpDate = true, Path = OffersPath, Count = 1 }));
+            await using var rig = await EmulatorRig.StartAsync(o =>
+            {
+                o.Clock = new ManualClock(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero));
+                o.Faults.Add(new FaultRule { Kind = FaultKind.Throttle, RetryAfterSeconds = 30, RetryAfterAsHttpDate = true, Path = OffersPath, Count = 1 });
+            });
 
-            await rig.Api().ListOffersAsync("contoso", null, null, default);
+            await rig.SimulatedApi().ListOffersAsync("contoso", null, null, default);
 
             // An HTTP date has one-second precision, so the wait is 30 s give or take the second boundary.
             var wait = Assert.Single(rig.Delays);

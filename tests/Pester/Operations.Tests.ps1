@@ -71,10 +71,27 @@ Describe 'Publish-CpOffer' {
         $operations.OfferId | Sort-Object | Should -Be @('pipe-1', 'pipe-2')
     }
 
-    It 'reports a second publish while one runs as CpConflict' {
-        New-TestOffer -Id pub-5
+    It 'returns the running publish, with a warning, when a repeated publish is answered with it' {
+        New-TestOffer -Id pub-6
         $settings = Invoke-EmulatorAdmin $script:emulator -Path settings
         Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = 1 } | Out-Null
+        try {
+            $first = Publish-CpOffer -OfferId pub-6
+            $warnings = $null
+            $second = Publish-CpOffer -OfferId pub-6 -WarningVariable warnings -WarningAction SilentlyContinue
+            $second.Id | Should -Be $first.Id
+            "$warnings" | Should -Match "already running \(operation $($first.Id)\).*started nothing new"
+            @(Get-CpOperation -OfferId pub-6).Count | Should -Be 1
+        }
+        finally {
+            Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = $settings.timeScale } | Out-Null
+        }
+    }
+
+    It 'reports a second publish while one runs as CpConflict where the service refuses repeats' {
+        New-TestOffer -Id pub-5
+        $settings = Invoke-EmulatorAdmin $script:emulator -Path settings
+        Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = 1; repeatConflict = $true } | Out-Null
         try {
             Publish-CpOffer -OfferId pub-5 | Out-Null
             $err = $null
@@ -83,7 +100,7 @@ Describe 'Publish-CpOffer' {
             $err[0].TargetObject | Should -Be 'pub-5'
         }
         finally {
-            Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = $settings.timeScale } | Out-Null
+            Invoke-EmulatorAdmin $script:emulator -Path settings -Method PUT -Body @{ timeScale = $settings.timeScale; repeatConflict = $false } | Out-Null
         }
     }
 

@@ -6,9 +6,9 @@ BeforeAll {
     $script:manifest = $env:CLOUDPARTNER_TEST_MODULE
     $script:version = (Import-PowerShellDataFile $script:manifest).ModuleVersion
     $script:package = Join-Path $script:root "out/CloudPartner.$($script:version).nupkg"
-    if (-not (Test-Path $script:package)) {
-        & dotnet pack (Join-Path $script:root 'packaging/Package.proj') -c Release --nologo -v quiet | Out-Null
-    }
+    # Packed afresh: a package left in out/ by an earlier build may hold an older module.
+    & dotnet pack (Join-Path $script:root 'packaging/Package.proj') -c Release --nologo -v quiet | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet pack packaging/Package.proj failed.' }
 }
 
 Describe 'The packaged manifest' {
@@ -75,7 +75,8 @@ Describe 'Help' {
 
     It 'has a synopsis, a description and examples for <_>' -ForEach @(
         'Connect-CpAccount', 'Disconnect-CpAccount', 'Get-CpSession', 'Get-CpAccessToken', 'Invoke-CpRestMethod', 'Get-CpPublisher', 'Get-CpOffer',
-        'Get-CpOfferStatus', 'New-CpOffer', 'Set-CpOffer', 'Publish-CpOffer', 'Invoke-CpGoLive', 'Stop-CpOperation', 'Get-CpOperation', 'Wait-CpOperation') {
+        'Get-CpOfferStatus', 'New-CpOffer', 'Set-CpOffer', 'Publish-CpOffer', 'Invoke-CpGoLive', 'Stop-CpOperation', 'Get-CpOperation', 'Wait-CpOperation',
+        'Compare-CpOffer', 'Export-CpOffer') {
         $name = $_
         $help = Get-Help $name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty

@@ -328,6 +328,9 @@ internal sealed class AdminApi
                 case "synchronouscancel":
                     _state.SynchronousCancel = value?.GetValue<bool>() ?? false;
                     break;
+                case "repeatconflict":
+                    _state.RepeatConflict = value?.GetValue<bool>() ?? false;
+                    break;
                 case "timescale":
                     _state.TimeScale = value?.GetValue<double>() ?? 1;
                     break;
@@ -586,6 +589,7 @@ internal sealed class AdminApi
         w.WriteString("signoffShape", Camel(_state.SignoffShape.ToString()));
         WriteSeconds(w, "operationRetryAfterSeconds", _state.OperationRetryAfter);
         w.WriteBoolean("synchronousCancel", _state.SynchronousCancel);
+        w.WriteBoolean("repeatConflict", _state.RepeatConflict);
         w.WriteNumber("timeScale", _state.TimeScale);
         w.WriteNumber("minimumStepSeconds", _state.MinimumStepDuration.TotalSeconds);
         w.WriteBoolean("newOffersMigrated", _state.NewOffersMigrated);

@@ -618,7 +618,9 @@ internal sealed partial class CppApi
         _state.Refresh(offer, now);
         if (EmulatorState.RunningOperation(offer, now, out _) is { } running)
         {
-            return AlreadyRunning(offer, running);
+            return !running.IsGoLive && !_state.RepeatConflict
+                ? Accepted(request, running, 202, publish: true)
+                : AlreadyRunning(offer, running);
         }
 
         if (offer.RejectPublishMessage is { } rejection)
@@ -645,6 +647,11 @@ internal sealed partial class CppApi
         if (running is null)
         {
             return ApiResponse.Error(409, "Conflict", $"No publish operation of offer '{offer.OfferId}' is waiting for publisher signoff. Publish the offer and wait until it reaches the publisher-signoff step before going live.");
+        }
+
+        if (running.IsGoLive && !_state.RepeatConflict)
+        {
+            return Accepted(request, running, 202);
         }
 
         if (running.IsGoLive || view is null || !view.WaitingForSignoff)

@@ -18,7 +18,6 @@ namespace CloudPartner.Emulator.Http;
 internal sealed class EmulatorPipeline
 {
     private const string AdminPrefix = "/_emulator";
-    private static readonly byte[] ServerErrorBody = Json.Error("InternalServerError", "We cannot complete the request now, please try again later.");
     private static readonly byte[] NullBody = "null"u8.ToArray();
     private static readonly byte[] HtmlGatewayBody = Encoding.UTF8.GetBytes(
         "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Microsoft-Azure-Application-Gateway/v2</center>\r\n</body>\r\n</html>\r\n");
@@ -51,7 +50,7 @@ internal sealed class EmulatorPipeline
         var time = _state.UtcNow;
         var sequence = _state.Log.NextSequence();
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
-        var decision = _state.Faults.Evaluate(request.Method, path);
+        var decision = _state.Faults.Evaluate(request.Method, path, Caller(context), time);
         if (decision.LatencyMs > 0)
         {
             await Task.Delay(decision.LatencyMs, context.RequestAborted).ConfigureAwait(false);
@@ -124,7 +123,7 @@ internal sealed class EmulatorPipeline
         {
             case FaultKind.Throttle:
                 {
-                    var seconds = fault.RetryAfterSeconds ?? 1;
+                    var seconds = fault.RetryAfterSeconds ?? FaultRule.DefaultThrottleSeconds;
                     var response = ApiResponse.Error(429, "TooManyRequests", $"Rate limit is exceeded. Try again in {seconds} seconds.");
                     response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
                     return response;
@@ -132,7 +131,8 @@ internal sealed class EmulatorPipeline
 
             case FaultKind.Status:
                 {
-                    var response = ApiResponse.Json(fault.StatusCode ?? 500, ServerErrorBody);
+                    var status = fault.StatusCode ?? 500;
+                    var response = ApiResponse.Error(status, ((HttpStatusCode)status).ToString(), "We cannot complete the request now, please try again later.");
                     if (fault.RetryAfterSeconds is { } seconds)
                     {
                         response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
@@ -152,10 +152,17 @@ internal sealed class EmulatorPipeline
         }
     }
 
-    private static string RetryAfterValue(FaultRule fault, int seconds)
+    /// <summary>Who is calling, for the throttle's hold: the bearer token, else the remote address.</summary>
+    private static string Caller(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        return authorization.Length > 0 ? authorization : context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+    }
+
+    private string RetryAfterValue(FaultRule fault, int seconds)
     {
         return fault.RetryAfterAsHttpDate
-            ? DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture)
+            ? _state.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture)
             : seconds.ToString(CultureInfo.InvariantCulture);
     }
 

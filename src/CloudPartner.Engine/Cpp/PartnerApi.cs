@@ -285,6 +285,10 @@ namespace CloudPartner.Engine.Cpp
                     if (kind != OperationKind.Cancel)
                     {
                         started.SubmissionType ??= kind.ToString().ToLowerInvariant();
+                        if (before.Any(o => !o.IsTerminal && string.Equals(o.Id, started.Id, StringComparison.OrdinalIgnoreCase)))
+                        {
+                            context.Observer.Warning($"A {kind} of offer '{offerId}' was already running (operation {started.Id}); the service answered with it and started nothing new. This command reports that operation.");
+                        }
                     }
 
                     return started;
