@@ -16,122 +16,123 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CloudPartner.Emulator;
-
-/// <summary>A running CPP emulator on loopback. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
-public sealed class EmulatorServer : IAsyncDisposable
+namespace CloudPartner.Emulator
 {
-    private readonly WebApplication _app;
-    private int _disposed;
-
-    private EmulatorServer(WebApplication app, EmulatorState state, Uri baseAddress, ManualClock? manualClock)
+    /// <summary>A running CPP emulator on loopback. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
+    public sealed class EmulatorServer : IAsyncDisposable
     {
-        _app = app;
-        State = state;
-        BaseAddress = baseAddress;
-        ManualClock = manualClock;
-    }
+        private readonly WebApplication app;
+        private int disposed;
 
-    /// <summary>The root of the emulator, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
-    public Uri BaseAddress { get; }
-
-    /// <summary>The identity provider's https root (the OAuth authority host), e.g. <c>https://127.0.0.1:41235/</c>.</summary>
-    public Uri OAuthAuthority => State.OAuth.Authority!;
-
-    /// <summary>The self-signed certificate of the https listener: trust it by its thumbprint, for loopback only.</summary>
-    public X509Certificate2 OAuthCertificate => State.OAuth.Certificate!;
-
-    /// <summary>State and configuration (same powers as the admin endpoint).</summary>
-    public EmulatorState State { get; }
-
-    /// <summary>The clock given in the options when it is a <see cref="Emulator.ManualClock"/>.</summary>
-    public ManualClock? ManualClock { get; }
-
-    internal CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
-
-    /// <summary>Starts an emulator. Default address <c>http://127.0.0.1:0</c> (a free port; read it back from
-    /// <see cref="BaseAddress"/>). Throws <see cref="ArgumentException"/> for a non-loopback or non-http URL.</summary>
-    public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options ??= new EmulatorOptions();
-        var addresses = ListenAddress.ParseList(options.Urls);
-        if (options.OAuthPort is < 0 or > 65535)
+        private EmulatorServer(WebApplication app, EmulatorState state, Uri baseAddress, ManualClock? manualClock)
         {
-            throw new ArgumentException($"Invalid OAuth port {options.OAuthPort}.");
+            this.app = app;
+            State = state;
+            BaseAddress = baseAddress;
+            ManualClock = manualClock;
         }
 
-        var state = new EmulatorState(options);
-        var certificate = LoopbackCertificate.Create();
+        /// <summary>The root of the emulator, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+        public Uri BaseAddress { get; }
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        /// <summary>The identity provider's https root (the OAuth authority host), e.g. <c>https://127.0.0.1:41235/</c>.</summary>
+        public Uri OAuthAuthority => State.OAuth.Authority!;
+
+        /// <summary>The self-signed certificate of the https listener: trust it by its thumbprint, for loopback only.</summary>
+        public X509Certificate2 OAuthCertificate => State.OAuth.Certificate!;
+
+        /// <summary>State and configuration (same powers as the admin endpoint).</summary>
+        public EmulatorState State { get; }
+
+        /// <summary>The clock given in the options when it is a <see cref="Emulator.ManualClock"/>.</summary>
+        public ManualClock? ManualClock { get; }
+
+        internal CancellationToken Stopping => this.app.Lifetime.ApplicationStopping;
+
+        /// <summary>Starts an emulator. Default address <c>http://127.0.0.1:0</c> (a free port; read it back from
+        /// <see cref="BaseAddress"/>). Throws <see cref="ArgumentException"/> for a non-loopback or non-http URL.</summary>
+        public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
         {
-            ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
-        });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            foreach (var address in addresses)
+            options ??= new EmulatorOptions();
+            var addresses = ListenAddress.ParseList(options.Urls);
+            if (options.OAuthPort is < 0 or > 65535)
             {
-                if (address.Localhost)
-                {
-                    kestrel.ListenLocalhost(address.Port);
-                }
-                else
-                {
-                    kestrel.Listen(address.Address!, address.Port);
-                }
+                throw new ArgumentException($"Invalid OAuth port {options.OAuthPort}.");
             }
 
-            // The identity provider: MSAL insists on https for an authority, so it gets its own loopback listener.
-            kestrel.Listen(IPAddress.Loopback, options.OAuthPort, listen => listen.UseHttps(certificate));
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        if (options.Logging)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            var state = new EmulatorState(options);
+            var certificate = LoopbackCertificate.Create();
+
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+            {
+                ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
+            });
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                foreach (var address in addresses)
+                {
+                    if (address.Localhost)
+                    {
+                        kestrel.ListenLocalhost(address.Port);
+                    }
+                    else
+                    {
+                        kestrel.Listen(address.Address!, address.Port);
+                    }
+                }
+
+                // The identity provider: MSAL insists on https for an authority, so it gets its own loopback listener.
+                kestrel.Listen(IPAddress.Loopback, options.OAuthPort, listen => listen.UseHttps(certificate));
+            });
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            if (options.Logging)
+            {
+                builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+                builder.Logging.SetMinimumLevel(LogLevel.Information);
+            }
+
+            var app = builder.Build();
+            var pipeline = new EmulatorPipeline(state, app.Lifetime.ApplicationStopping);
+            app.Run(pipeline.InvokeAsync);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? new List<string>();
+            var http = bound.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidOperationException("The emulator did not report its listen address.");
+            var https = bound.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidOperationException("The emulator did not report its https (OAuth) listen address.");
+            var baseAddress = new Uri(http.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
+            state.OAuth.Authority = new Uri(https.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
+            state.OAuth.Certificate = certificate;
+            return new EmulatorServer(app, state, baseAddress, options.Clock as ManualClock);
         }
 
-        var app = builder.Build();
-        var pipeline = new EmulatorPipeline(state, app.Lifetime.ApplicationStopping);
-        app.Run(pipeline.InvokeAsync);
-        try
+        /// <summary>Stops the server (in-flight requests get up to two seconds).</summary>
+        public async ValueTask DisposeAsync()
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            if (Interlocked.Exchange(ref disposed, 1) != 0)
+            {
+                return;
+            }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? new List<string>();
-        var http = bound.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
-            ?? throw new InvalidOperationException("The emulator did not report its listen address.");
-        var https = bound.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            ?? throw new InvalidOperationException("The emulator did not report its https (OAuth) listen address.");
-        var baseAddress = new Uri(http.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
-        state.OAuth.Authority = new Uri(https.Replace("://localhost:", "://127.0.0.1:", StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/");
-        state.OAuth.Certificate = certificate;
-        return new EmulatorServer(app, state, baseAddress, options.Clock as ManualClock);
-    }
-
-    /// <summary>Stops the server (in-flight requests get up to two seconds).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await this.app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await this.app.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

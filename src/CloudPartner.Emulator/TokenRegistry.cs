@@ -2,127 +2,128 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 
-namespace CloudPartner.Emulator;
-
-/// <summary>Outcome of the bearer-token check.</summary>
-internal enum AuthResult
+namespace CloudPartner.Emulator
 {
-    Ok,
-    Missing,
-    Expired,
-    Unknown,
-}
-
-/// <summary>Token bookkeeping: first-seen times (for TokenLifetime), registered tokens (for an OAuth endpoint),
-/// and the per-token publisher access list.</summary>
-internal sealed class TokenRegistry
-{
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Registered> _registered = new(StringComparer.Ordinal);
-    private volatile Dictionary<string, HashSet<string>> _access = new(StringComparer.Ordinal);
-
-    public AuthResult Check(string? authorization, DateTimeOffset now, TimeSpan? lifetime, bool acceptAny, out string token)
+    /// <summary>Outcome of the bearer-token check.</summary>
+    internal enum AuthResult
     {
-        token = string.Empty;
-        if (string.IsNullOrWhiteSpace(authorization))
-        {
-            return AuthResult.Missing;
-        }
-
-        var value = authorization.Trim();
-        if (value.Length <= 7 || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthResult.Missing;
-        }
-
-        token = value[7..].Trim();
-        if (token.Length == 0)
-        {
-            return AuthResult.Missing;
-        }
-
-        if (_registered.TryGetValue(token, out var registered))
-        {
-            return registered.ExpiresOn <= now ? AuthResult.Expired : AuthResult.Ok;
-        }
-
-        if (!acceptAny)
-        {
-            return AuthResult.Unknown;
-        }
-
-        var first = _firstSeen.GetOrAdd(token, now);
-        if (lifetime is { } life && now - first > life)
-        {
-            return AuthResult.Expired;
-        }
-
-        return AuthResult.Ok;
+        Ok,
+        Missing,
+        Expired,
+        Unknown,
     }
 
-    public bool IsAllowed(string token, string publisherId)
+    /// <summary>Token bookkeeping: first-seen times (for TokenLifetime), registered tokens (for an OAuth endpoint),
+    /// and the per-token publisher access list.</summary>
+    internal sealed class TokenRegistry
     {
-        if (_registered.TryGetValue(token, out var registered) && registered.Publishers is not null)
+        private readonly ConcurrentDictionary<string, DateTimeOffset> firstSeen = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Registered> registered = new(StringComparer.Ordinal);
+        private volatile Dictionary<string, HashSet<string>> access = new(StringComparer.Ordinal);
+
+        public AuthResult Check(string? authorization, DateTimeOffset now, TimeSpan? lifetime, bool acceptAny, out string token)
         {
-            return registered.Publishers.Contains(publisherId);
+            token = string.Empty;
+            if (string.IsNullOrWhiteSpace(authorization))
+            {
+                return AuthResult.Missing;
+            }
+
+            var value = authorization.Trim();
+            if (value.Length <= 7 || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthResult.Missing;
+            }
+
+            token = value[7..].Trim();
+            if (token.Length == 0)
+            {
+                return AuthResult.Missing;
+            }
+
+            if (this.registered.TryGetValue(token, out var registered))
+            {
+                return registered.ExpiresOn <= now ? AuthResult.Expired : AuthResult.Ok;
+            }
+
+            if (!acceptAny)
+            {
+                return AuthResult.Unknown;
+            }
+
+            var first = firstSeen.GetOrAdd(token, now);
+            if (lifetime is { } life && now - first > life)
+            {
+                return AuthResult.Expired;
+            }
+
+            return AuthResult.Ok;
         }
 
-        var access = _access;
-        return !access.TryGetValue(token, out var allowed) || allowed.Contains(publisherId);
-    }
-
-    public void Register(string token, DateTimeOffset expiresOn, IEnumerable<string>? publishers)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        var set = publishers is null ? null : new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
-        _registered[token] = new Registered(expiresOn, set);
-    }
-
-    public void SetAccess(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> entries)
-    {
-        var map = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var pair in entries)
+        public bool IsAllowed(string token, string publisherId)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(pair.Key);
-            map[pair.Key] = new HashSet<string>(pair.Value, StringComparer.OrdinalIgnoreCase);
+            if (this.registered.TryGetValue(token, out var registered) && registered.Publishers is not null)
+            {
+                return registered.Publishers.Contains(publisherId);
+            }
+
+            var access = this.access;
+            return !access.TryGetValue(token, out var allowed) || allowed.Contains(publisherId);
         }
 
-        _access = map;
-    }
-
-    public void SetAccess(string token, IEnumerable<string>? publishers)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        var map = new Dictionary<string, HashSet<string>>(_access, StringComparer.Ordinal);
-        if (publishers is null)
+        public void Register(string token, DateTimeOffset expiresOn, IEnumerable<string>? publishers)
         {
-            map.Remove(token);
-        }
-        else
-        {
-            map[token] = new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
+            ArgumentException.ThrowIfNullOrWhiteSpace(token);
+            var set = publishers is null ? null : new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
+            this.registered[token] = new Registered(expiresOn, set);
         }
 
-        _access = map;
-    }
-
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> AccessSnapshot()
-    {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var pair in _access)
+        public void SetAccess(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> entries)
         {
-            result[pair.Key] = new List<string>(pair.Value);
+            var map = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var pair in entries)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(pair.Key);
+                map[pair.Key] = new HashSet<string>(pair.Value, StringComparer.OrdinalIgnoreCase);
+            }
+
+            this.access = map;
         }
 
-        return result;
-    }
+        public void SetAccess(string token, IEnumerable<string>? publishers)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(token);
+            var map = new Dictionary<string, HashSet<string>>(this.access, StringComparer.Ordinal);
+            if (publishers is null)
+            {
+                map.Remove(token);
+            }
+            else
+            {
+                map[token] = new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
+            }
 
-    public void Reset()
-    {
-        _firstSeen.Clear();
-        _registered.Clear();
-        _access = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-    }
+            this.access = map;
+        }
 
-    private sealed record Registered(DateTimeOffset ExpiresOn, HashSet<string>? Publishers);
+        public IReadOnlyDictionary<string, IReadOnlyList<string>> AccessSnapshot()
+        {
+            var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var pair in this.access)
+            {
+                result[pair.Key] = new List<string>(pair.Value);
+            }
+
+            return result;
+        }
+
+        public void Reset()
+        {
+            firstSeen.Clear();
+            this.registered.Clear();
+            this.access = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        }
+
+        private sealed record Registered(DateTimeOffset ExpiresOn, HashSet<string>? Publishers);
+    }
 }

@@ -12,415 +12,416 @@ using System.Threading.Tasks;
 using CloudPartner.Emulator.OAuth;
 using Microsoft.AspNetCore.Http;
 
-namespace CloudPartner.Emulator.Http;
-
-/// <summary>The single terminal middleware: admin routing, fault injection, request logging, CPP API, response writing.</summary>
-internal sealed class EmulatorPipeline
+namespace CloudPartner.Emulator.Http
 {
-    private const string AdminPrefix = "/_emulator";
-    private static readonly byte[] NullBody = "null"u8.ToArray();
-    private static readonly byte[] HtmlGatewayBody = Encoding.UTF8.GetBytes(
-        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Microsoft-Azure-Application-Gateway/v2</center>\r\n</body>\r\n</html>\r\n");
-
-    private readonly EmulatorState _state;
-    private readonly CppApi _api;
-    private readonly OAuthApi _oauth;
-    private readonly AdminApi _admin;
-    private readonly CancellationToken _stopping;
-
-    public EmulatorPipeline(EmulatorState state, CancellationToken stopping)
+    /// <summary>The single terminal middleware: admin routing, fault injection, request logging, CPP API, response writing.</summary>
+    internal sealed class EmulatorPipeline
     {
-        _state = state;
-        _api = new CppApi(state);
-        _oauth = new OAuthApi(state);
-        _admin = new AdminApi(state);
-        _stopping = stopping;
-    }
+        private const string AdminPrefix = "/_emulator";
+        private static readonly byte[] NullBody = "null"u8.ToArray();
+        private static readonly byte[] HtmlGatewayBody = Encoding.UTF8.GetBytes(
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Microsoft-Azure-Application-Gateway/v2</center>\r\n</body>\r\n</html>\r\n");
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var request = context.Request;
-        var path = request.Path.Value ?? "/";
-        if (path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) && (path.Length == AdminPrefix.Length || path[AdminPrefix.Length] == '/'))
+        private readonly EmulatorState state;
+        private readonly CppApi api;
+        private readonly OAuthApi oauth;
+        private readonly AdminApi admin;
+        private readonly CancellationToken stopping;
+
+        public EmulatorPipeline(EmulatorState state, CancellationToken stopping)
         {
-            await HandleAdminAsync(context, path).ConfigureAwait(false);
-            return;
+            this.state = state;
+            api = new CppApi(state);
+            oauth = new OAuthApi(state);
+            this.admin = new AdminApi(state);
+            this.stopping = stopping;
         }
 
-        var time = _state.UtcNow;
-        var sequence = _state.Log.NextSequence();
-        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
-        var decision = _state.Faults.Evaluate(request.Method, path, Caller(context), time);
-        if (decision.LatencyMs > 0)
+        public async Task InvokeAsync(HttpContext context)
         {
-            await Task.Delay(decision.LatencyMs, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var fault = decision.Terminal;
-        ApiResponse response;
-        if (fault is not null && fault.Phase == FaultPhase.Before && !fault.AlwaysHandles)
-        {
-            response = ApplyFault(fault, null, request.Path.Value + request.QueryString.Value);
-        }
-        else
-        {
-            ApiResponse handled;
-            try
+            var request = context.Request;
+            var path = request.Path.Value ?? "/";
+            if (path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) && (path.Length == AdminPrefix.Length || path[AdminPrefix.Length] == '/'))
             {
-                var apiRequest = new ApiRequest(request.Method, path, request.Query, request.Headers, body, request.Scheme + "://" + request.Host.Value);
-                handled = OAuthApi.Matches(path) ? _oauth.Handle(apiRequest) : _api.Handle(apiRequest);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                handled = ApiResponse.Error(500, "InternalServerError", "Emulator error: " + ex.Message);
+                await HandleAdminAsync(context, path).ConfigureAwait(false);
+                return;
             }
 
-            response = fault is null ? handled : ApplyFault(fault, handled, request.Path.Value + request.QueryString.Value);
-        }
-
-        response.Fault = fault?.Describe() ?? (decision.LatencyMs + decision.LatencyAfterMs > 0 ? "latency" : null);
-        _state.Log.Add(new RequestLogEntry
-        {
-            Sequence = sequence,
-            Time = time,
-            Method = request.Method,
-            Path = path,
-            Query = request.QueryString.Value ?? string.Empty,
-            Headers = MaskedHeaders(request.Headers),
-            Body = RequestLog.BodyText(body, request.ContentType, OAuthApi.Matches(path)),
-            Status = response.Special == ResponseSpecial.Abort ? 0 : response.Status,
-            Fault = response.Fault,
-        });
-        if (decision.LatencyAfterMs > 0)
-        {
-            await Task.Delay(decision.LatencyAfterMs, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        await WriteAsync(context, response).ConfigureAwait(false);
-    }
-
-    private async Task HandleAdminAsync(HttpContext context, string path)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        if (remote is not null && remote.IsIPv4MappedToIPv6)
-        {
-            remote = remote.MapToIPv4();
-        }
-
-        if (remote is not null && !IPAddress.IsLoopback(remote))
-        {
-            await WriteAsync(context, ApiResponse.Error(403, "Forbidden", "The admin endpoint only answers loopback clients.")).ConfigureAwait(false);
-            return;
-        }
-
-        var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context, _admin.Handle(context.Request.Method, path, body)).ConfigureAwait(false);
-    }
-
-    private ApiResponse ApplyFault(FaultRule fault, ApiResponse? handled, string pathAndQuery)
-    {
-        switch (fault.Kind)
-        {
-            case FaultKind.Throttle:
-                {
-                    var seconds = fault.RetryAfterSeconds ?? FaultRule.DefaultThrottleSeconds;
-                    var response = ApiResponse.Error(429, "TooManyRequests", $"Rate limit is exceeded. Try again in {seconds} seconds.");
-                    response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
-                    return response;
-                }
-
-            case FaultKind.Status:
-                {
-                    var status = fault.StatusCode ?? 500;
-                    var response = ApiResponse.Error(status, ((HttpStatusCode)status).ToString(), "We cannot complete the request now, please try again later.");
-                    if (fault.RetryAfterSeconds is { } seconds)
-                    {
-                        response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
-                    }
-
-                    return response;
-                }
-
-            case FaultKind.Drop:
-                return new ApiResponse(0, null) { Special = ResponseSpecial.Abort };
-
-            case FaultKind.Hostile:
-                return Hostile(fault, handled, pathAndQuery);
-
-            default:
-                return handled ?? ApiResponse.Error(500, "InternalServerError", "Unexpected fault.");
-        }
-    }
-
-    /// <summary>Who is calling, for the throttle's hold: the bearer token, else the remote address.</summary>
-    private static string Caller(HttpContext context)
-    {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        return authorization.Length > 0 ? authorization : context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
-    }
-
-    private string RetryAfterValue(FaultRule fault, int seconds)
-    {
-        return fault.RetryAfterAsHttpDate
-            ? _state.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture)
-            : seconds.ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static ApiResponse Hostile(FaultRule fault, ApiResponse? handled, string pathAndQuery)
-    {
-        switch (fault.Variant)
-        {
-            case HostileVariants.TruncatedJson:
-                {
-                    var original = handled?.Body is { Length: > 1 } b ? b : "{\"status\":\"running\",\"steps\":[]}"u8.ToArray();
-                    var response = new ApiResponse(handled?.Body is null ? 200 : handled.Status, original.AsSpan(0, Math.Max(1, original.Length / 2)).ToArray());
-                    if (handled is not null)
-                    {
-                        response.Headers.AddRange(handled.Headers);
-                    }
-
-                    return response;
-                }
-
-            case HostileVariants.HtmlGateway:
-                return new ApiResponse(fault.StatusCode ?? 502, HtmlGatewayBody, "text/html");
-
-            case HostileVariants.Empty200:
-                return new ApiResponse(200, Array.Empty<byte>());
-
-            case HostileVariants.NullBody:
-                return new ApiResponse(200, NullBody);
-
-            case HostileVariants.HugeBody:
-                return new ApiResponse(200, null) { Special = ResponseSpecial.HugeBody, SpecialLength = fault.HugeBodyBytes, ContentType = ApiResponse.JsonContentType };
-
-            case HostileVariants.NeverEndingBody:
-                return new ApiResponse(200, null) { Special = ResponseSpecial.NeverEndingBody, ContentType = ApiResponse.JsonContentType };
-
-            case HostileVariants.ForeignLocation:
-                {
-                    var response = handled ?? ApiResponse.Empty(200);
-                    var foreign = fault.ForeignHost.TrimEnd('/');
-                    foreach (var name in new[] { "Location", "Operation-Location" })
-                    {
-                        if (response.GetHeader(name) is { } value)
-                        {
-                            response.SetHeader(name, Uri.TryCreate(value, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase)
-                                ? foreign + absolute.PathAndQuery
-                                : foreign + (value.StartsWith('/') ? value : "/" + value));
-                        }
-                    }
-
-                    return response;
-                }
-
-            case HostileVariants.Redirect:
-                return new ApiResponse(fault.StatusCode ?? 302, Array.Empty<byte>(), "text/html").WithHeader("Location", fault.ForeignHost.TrimEnd('/') + pathAndQuery);
-
-            case HostileVariants.DotDotLocation:
-                return RewriteLocations(handled, value =>
-                {
-                    var query = value.IndexOf('?', StringComparison.Ordinal);
-                    return query < 0 ? value + "/../../../../../../_emulator/reset" : value[..query] + "/../../../../../../_emulator/reset" + value[query..];
-                });
-
-            case HostileVariants.JavascriptLocation:
-                return RewriteLocations(handled, value => "javascript:alert(document.domain)//" + value);
-
-            case HostileVariants.WrongTypes:
-                {
-                    var response = handled ?? ApiResponse.Empty(200);
-                    if (response.Body is { Length: > 0 } body)
-                    {
-                        response.Body = WrongTypes(body);
-                    }
-
-                    return response;
-                }
-
-            case HostileVariants.RetryAfter:
-                {
-                    var response = handled ?? ApiResponse.Empty(200);
-                    response.SetHeader("Retry-After", fault.HeaderValue ?? "1e400");
-                    return response;
-                }
-
-            default:
-                return handled ?? ApiResponse.Error(500, "InternalServerError", "Unknown hostile variant.");
-        }
-    }
-
-    private static ApiResponse RewriteLocations(ApiResponse? handled, Func<string, string> rewrite)
-    {
-        var response = handled ?? ApiResponse.Empty(200);
-        foreach (var name in new[] { "Location", "Operation-Location" })
-        {
-            if (response.GetHeader(name) is { } value)
+            var time = state.UtcNow;
+            var sequence = state.Log.NextSequence();
+            var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+            var decision = state.Faults.Evaluate(request.Method, path, Caller(context), time);
+            if (decision.LatencyMs > 0)
             {
-                response.SetHeader(name, rewrite(value));
-            }
-        }
-
-        return response;
-    }
-
-    /// <summary>Gives every top-level field a value of the wrong JSON type (see <see cref="HostileVariants.WrongTypes"/>).</summary>
-    private static byte[] WrongTypes(byte[] body)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return body;
-        }
-
-        switch (node)
-        {
-            case JsonObject obj:
-                Swap(obj);
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    if (item is JsonObject element)
-                    {
-                        Swap(element);
-                    }
-                }
-
-                break;
-        }
-
-        return Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
-
-        static void Swap(JsonObject obj)
-        {
-            foreach (var key in obj.Select(p => p.Key).ToList())
-            {
-                obj[key] = obj[key] switch
-                {
-                    JsonObject => JsonValue.Create("not an object"),
-                    JsonArray => JsonValue.Create(42),
-                    JsonValue v when v.GetValueKind() == JsonValueKind.String => new JsonArray(JsonValue.Create("not"), JsonValue.Create("a string")),
-                    JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => JsonValue.Create("maybe"),
-                    JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create("not a number"),
-                    _ => null,
-                };
-            }
-        }
-    }
-
-    private async Task WriteAsync(HttpContext context, ApiResponse r)
-    {
-        if (r.Special == ResponseSpecial.Abort)
-        {
-            context.Abort();
-            return;
-        }
-
-        var response = context.Response;
-        response.StatusCode = r.Status;
-        foreach (var header in r.Headers)
-        {
-            response.Headers.Append(header.Key, header.Value);
-        }
-
-        try
-        {
-            switch (r.Special)
-            {
-                case ResponseSpecial.HugeBody:
-                    await WriteHugeAsync(context, r.SpecialLength).ConfigureAwait(false);
-                    return;
-                case ResponseSpecial.NeverEndingBody:
-                    await WriteEndlessAsync(context).ConfigureAwait(false);
-                    return;
+                await Task.Delay(decision.LatencyMs, context.RequestAborted).ConfigureAwait(false);
             }
 
-            if (r.Body is { } body)
+            var fault = decision.Terminal;
+            ApiResponse response;
+            if (fault is not null && fault.Phase == FaultPhase.Before && !fault.AlwaysHandles)
             {
-                response.ContentType = r.ContentType ?? ApiResponse.JsonContentType;
-                response.ContentLength = body.Length;
-                if (body.Length > 0)
-                {
-                    await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-                }
+                response = ApplyFault(fault, null, request.Path.Value + request.QueryString.Value);
             }
             else
             {
-                response.ContentLength = 0;
+                ApiResponse handled;
+                try
+                {
+                    var apiRequest = new ApiRequest(request.Method, path, request.Query, request.Headers, body, request.Scheme + "://" + request.Host.Value);
+                    handled = OAuthApi.Matches(path) ? oauth.Handle(apiRequest) : api.Handle(apiRequest);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    handled = ApiResponse.Error(500, "InternalServerError", "Emulator error: " + ex.Message);
+                }
+
+                response = fault is null ? handled : ApplyFault(fault, handled, request.Path.Value + request.QueryString.Value);
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            // The client went away.
-        }
-    }
 
-    private static async Task WriteHugeAsync(HttpContext context, long length)
-    {
-        var response = context.Response;
-        response.ContentType = ApiResponse.JsonContentType;
-        response.ContentLength = length;
-        var chunk = new byte[64 * 1024];
-        chunk.AsSpan().Fill((byte)'x');
-        await response.Body.WriteAsync("[\""u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
-        var remaining = length - 4;
-        while (remaining > 0)
-        {
-            var n = (int)Math.Min(chunk.Length, remaining);
-            await response.Body.WriteAsync(chunk.AsMemory(0, n), context.RequestAborted).ConfigureAwait(false);
-            remaining -= n;
-        }
-
-        await response.Body.WriteAsync("\"]"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private async Task WriteEndlessAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.ContentType = ApiResponse.JsonContentType;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-        var token = linked.Token;
-        var element = Encoding.ASCII.GetBytes("{\"status\":\"running\",\"padding\":\"" + new string('x', 4000) + "\"},");
-        await response.Body.WriteAsync("["u8.ToArray(), token).ConfigureAwait(false);
-        while (!token.IsCancellationRequested)
-        {
-            await response.Body.WriteAsync(element, token).ConfigureAwait(false);
-            await response.Body.FlushAsync(token).ConfigureAwait(false);
-            await Task.Delay(5, token).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
-        {
-            return Array.Empty<byte>();
-        }
-
-        using var buffer = new MemoryStream(request.ContentLength is { } length && length < 16 * 1024 * 1024 ? (int)length : 0);
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.ToArray();
-    }
-
-    private static Dictionary<string, string> MaskedHeaders(IHeaderDictionary headers)
-    {
-        var result = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var header in headers)
-        {
-            var value = header.Value.ToString();
-            if (string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(header.Key, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+            response.Fault = fault?.Describe() ?? (decision.LatencyMs + decision.LatencyAfterMs > 0 ? "latency" : null);
+            state.Log.Add(new RequestLogEntry
             {
-                value = RequestLog.MaskAuthorization(value);
+                Sequence = sequence,
+                Time = time,
+                Method = request.Method,
+                Path = path,
+                Query = request.QueryString.Value ?? string.Empty,
+                Headers = MaskedHeaders(request.Headers),
+                Body = RequestLog.BodyText(body, request.ContentType, OAuthApi.Matches(path)),
+                Status = response.Special == ResponseSpecial.Abort ? 0 : response.Status,
+                Fault = response.Fault,
+            });
+            if (decision.LatencyAfterMs > 0)
+            {
+                await Task.Delay(decision.LatencyAfterMs, context.RequestAborted).ConfigureAwait(false);
             }
 
-            result[header.Key] = value;
+            await WriteAsync(context, response).ConfigureAwait(false);
         }
 
-        return result;
+        private async Task HandleAdminAsync(HttpContext context, string path)
+        {
+            var remote = context.Connection.RemoteIpAddress;
+            if (remote is not null && remote.IsIPv4MappedToIPv6)
+            {
+                remote = remote.MapToIPv4();
+            }
+
+            if (remote is not null && !IPAddress.IsLoopback(remote))
+            {
+                await WriteAsync(context, ApiResponse.Error(403, "Forbidden", "The admin endpoint only answers loopback clients.")).ConfigureAwait(false);
+                return;
+            }
+
+            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(context, this.admin.Handle(context.Request.Method, path, body)).ConfigureAwait(false);
+        }
+
+        private ApiResponse ApplyFault(FaultRule fault, ApiResponse? handled, string pathAndQuery)
+        {
+            switch (fault.Kind)
+            {
+                case FaultKind.Throttle:
+                    {
+                        var seconds = fault.RetryAfterSeconds ?? FaultRule.DefaultThrottleSeconds;
+                        var response = ApiResponse.Error(429, "TooManyRequests", $"Rate limit is exceeded. Try again in {seconds} seconds.");
+                        response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
+                        return response;
+                    }
+
+                case FaultKind.Status:
+                    {
+                        var status = fault.StatusCode ?? 500;
+                        var response = ApiResponse.Error(status, ((HttpStatusCode)status).ToString(), "We cannot complete the request now, please try again later.");
+                        if (fault.RetryAfterSeconds is { } seconds)
+                        {
+                            response.WithHeader("Retry-After", RetryAfterValue(fault, seconds));
+                        }
+
+                        return response;
+                    }
+
+                case FaultKind.Drop:
+                    return new ApiResponse(0, null) { Special = ResponseSpecial.Abort };
+
+                case FaultKind.Hostile:
+                    return Hostile(fault, handled, pathAndQuery);
+
+                default:
+                    return handled ?? ApiResponse.Error(500, "InternalServerError", "Unexpected fault.");
+            }
+        }
+
+        /// <summary>Who is calling, for the throttle's hold: the bearer token, else the remote address.</summary>
+        private static string Caller(HttpContext context)
+        {
+            var authorization = context.Request.Headers.Authorization.ToString();
+            return authorization.Length > 0 ? authorization : context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
+        }
+
+        private string RetryAfterValue(FaultRule fault, int seconds)
+        {
+            return fault.RetryAfterAsHttpDate
+                ? state.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture)
+                : seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static ApiResponse Hostile(FaultRule fault, ApiResponse? handled, string pathAndQuery)
+        {
+            switch (fault.Variant)
+            {
+                case HostileVariants.TruncatedJson:
+                    {
+                        var original = handled?.Body is { Length: > 1 } b ? b : "{\"status\":\"running\",\"steps\":[]}"u8.ToArray();
+                        var response = new ApiResponse(handled?.Body is null ? 200 : handled.Status, original.AsSpan(0, Math.Max(1, original.Length / 2)).ToArray());
+                        if (handled is not null)
+                        {
+                            response.Headers.AddRange(handled.Headers);
+                        }
+
+                        return response;
+                    }
+
+                case HostileVariants.HtmlGateway:
+                    return new ApiResponse(fault.StatusCode ?? 502, HtmlGatewayBody, "text/html");
+
+                case HostileVariants.Empty200:
+                    return new ApiResponse(200, Array.Empty<byte>());
+
+                case HostileVariants.NullBody:
+                    return new ApiResponse(200, NullBody);
+
+                case HostileVariants.HugeBody:
+                    return new ApiResponse(200, null) { Special = ResponseSpecial.HugeBody, SpecialLength = fault.HugeBodyBytes, ContentType = ApiResponse.JsonContentType };
+
+                case HostileVariants.NeverEndingBody:
+                    return new ApiResponse(200, null) { Special = ResponseSpecial.NeverEndingBody, ContentType = ApiResponse.JsonContentType };
+
+                case HostileVariants.ForeignLocation:
+                    {
+                        var response = handled ?? ApiResponse.Empty(200);
+                        var foreign = fault.ForeignHost.TrimEnd('/');
+                        foreach (var name in new[] { "Location", "Operation-Location" })
+                        {
+                            if (response.GetHeader(name) is { } value)
+                            {
+                                response.SetHeader(name, Uri.TryCreate(value, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase)
+                                    ? foreign + absolute.PathAndQuery
+                                    : foreign + (value.StartsWith('/') ? value : "/" + value));
+                            }
+                        }
+
+                        return response;
+                    }
+
+                case HostileVariants.Redirect:
+                    return new ApiResponse(fault.StatusCode ?? 302, Array.Empty<byte>(), "text/html").WithHeader("Location", fault.ForeignHost.TrimEnd('/') + pathAndQuery);
+
+                case HostileVariants.DotDotLocation:
+                    return RewriteLocations(handled, value =>
+                    {
+                        var query = value.IndexOf('?', StringComparison.Ordinal);
+                        return query < 0 ? value + "/../../../../../../_emulator/reset" : value[..query] + "/../../../../../../_emulator/reset" + value[query..];
+                    });
+
+                case HostileVariants.JavascriptLocation:
+                    return RewriteLocations(handled, value => "javascript:alert(document.domain)//" + value);
+
+                case HostileVariants.WrongTypes:
+                    {
+                        var response = handled ?? ApiResponse.Empty(200);
+                        if (response.Body is { Length: > 0 } body)
+                        {
+                            response.Body = WrongTypes(body);
+                        }
+
+                        return response;
+                    }
+
+                case HostileVariants.RetryAfter:
+                    {
+                        var response = handled ?? ApiResponse.Empty(200);
+                        response.SetHeader("Retry-After", fault.HeaderValue ?? "1e400");
+                        return response;
+                    }
+
+                default:
+                    return handled ?? ApiResponse.Error(500, "InternalServerError", "Unknown hostile variant.");
+            }
+        }
+
+        private static ApiResponse RewriteLocations(ApiResponse? handled, Func<string, string> rewrite)
+        {
+            var response = handled ?? ApiResponse.Empty(200);
+            foreach (var name in new[] { "Location", "Operation-Location" })
+            {
+                if (response.GetHeader(name) is { } value)
+                {
+                    response.SetHeader(name, rewrite(value));
+                }
+            }
+
+            return response;
+        }
+
+        /// <summary>Gives every top-level field a value of the wrong JSON type (see <see cref="HostileVariants.WrongTypes"/>).</summary>
+        private static byte[] WrongTypes(byte[] body)
+        {
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(body);
+            }
+            catch (JsonException)
+            {
+                return body;
+            }
+
+            switch (node)
+            {
+                case JsonObject obj:
+                    Swap(obj);
+                    break;
+                case JsonArray array:
+                    foreach (var item in array)
+                    {
+                        if (item is JsonObject element)
+                        {
+                            Swap(element);
+                        }
+                    }
+
+                    break;
+            }
+
+            return Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
+
+            static void Swap(JsonObject obj)
+            {
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    obj[key] = obj[key] switch
+                    {
+                        JsonObject => JsonValue.Create("not an object"),
+                        JsonArray => JsonValue.Create(42),
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String => new JsonArray(JsonValue.Create("not"), JsonValue.Create("a string")),
+                        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => JsonValue.Create("maybe"),
+                        JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create("not a number"),
+                        _ => null,
+                    };
+                }
+            }
+        }
+
+        private async Task WriteAsync(HttpContext context, ApiResponse r)
+        {
+            if (r.Special == ResponseSpecial.Abort)
+            {
+                context.Abort();
+                return;
+            }
+
+            var response = context.Response;
+            response.StatusCode = r.Status;
+            foreach (var header in r.Headers)
+            {
+                response.Headers.Append(header.Key, header.Value);
+            }
+
+            try
+            {
+                switch (r.Special)
+                {
+                    case ResponseSpecial.HugeBody:
+                        await WriteHugeAsync(context, r.SpecialLength).ConfigureAwait(false);
+                        return;
+                    case ResponseSpecial.NeverEndingBody:
+                        await WriteEndlessAsync(context).ConfigureAwait(false);
+                        return;
+                }
+
+                if (r.Body is { } body)
+                {
+                    response.ContentType = r.ContentType ?? ApiResponse.JsonContentType;
+                    response.ContentLength = body.Length;
+                    if (body.Length > 0)
+                    {
+                        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    response.ContentLength = 0;
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The client went away.
+            }
+        }
+
+        private static async Task WriteHugeAsync(HttpContext context, long length)
+        {
+            var response = context.Response;
+            response.ContentType = ApiResponse.JsonContentType;
+            response.ContentLength = length;
+            var chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)'x');
+            await response.Body.WriteAsync("[\""u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
+            var remaining = length - 4;
+            while (remaining > 0)
+            {
+                var n = (int)Math.Min(chunk.Length, remaining);
+                await response.Body.WriteAsync(chunk.AsMemory(0, n), context.RequestAborted).ConfigureAwait(false);
+                remaining -= n;
+            }
+
+            await response.Body.WriteAsync("\"]"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        private async Task WriteEndlessAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.ContentType = ApiResponse.JsonContentType;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            var token = linked.Token;
+            var element = Encoding.ASCII.GetBytes("{\"status\":\"running\",\"padding\":\"" + new string('x', 4000) + "\"},");
+            await response.Body.WriteAsync("["u8.ToArray(), token).ConfigureAwait(false);
+            while (!token.IsCancellationRequested)
+            {
+                await response.Body.WriteAsync(element, token).ConfigureAwait(false);
+                await response.Body.FlushAsync(token).ConfigureAwait(false);
+                await Task.Delay(5, token).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+        {
+            if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+            {
+                return Array.Empty<byte>();
+            }
+
+            using var buffer = new MemoryStream(request.ContentLength is { } length && length < 16 * 1024 * 1024 ? (int)length : 0);
+            await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+
+        private static Dictionary<string, string> MaskedHeaders(IHeaderDictionary headers)
+        {
+            var result = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
+            foreach (var header in headers)
+            {
+                var value = header.Value.ToString();
+                if (string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(header.Key, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = RequestLog.MaskAuthorization(value);
+                }
+
+                result[header.Key] = value;
+            }
+
+            return result;
+        }
     }
 }

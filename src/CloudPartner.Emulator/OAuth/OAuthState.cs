@@ -4,346 +4,347 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CloudPartner.Emulator.OAuth;
-
-/// <summary>One token the identity provider issued (the token itself appears only as its fingerprint).</summary>
-public sealed record OAuthIssue(
-    DateTimeOffset Time,
-    string ClientId,
-    string TenantId,
-    string GrantType,
-    string Method,
-    string TokenFingerprint,
-    DateTimeOffset ExpiresOn,
-    string? AssertionFingerprint,
-    bool CertificateChainSent);
-
-/// <summary>A device code waiting for the user (or for the test hook that plays the user).</summary>
-public sealed record PendingDeviceCode(string UserCode, string ClientId, string TenantId, DateTimeOffset CreatedOn, DateTimeOffset ExpiresOn);
-
-/// <summary>The emulator's identity provider: registered clients, codes in flight, refresh tokens, issued tokens.</summary>
-public sealed class OAuthState
+namespace CloudPartner.Emulator.OAuth
 {
-    /// <summary>The only resource the emulator issues tokens for.</summary>
-    public const string Resource = "https://cloudpartner.azure.com";
+    /// <summary>One token the identity provider issued (the token itself appears only as its fingerprint).</summary>
+    public sealed record OAuthIssue(
+        DateTimeOffset Time,
+        string ClientId,
+        string TenantId,
+        string GrantType,
+        string Method,
+        string TokenFingerprint,
+        DateTimeOffset ExpiresOn,
+        string? AssertionFingerprint,
+        bool CertificateChainSent);
 
-    /// <summary>The value App Service puts in <c>IDENTITY_HEADER</c> unless the options say otherwise.</summary>
-    public const string DefaultManagedIdentityHeader = "emulator-identity-header";
+    /// <summary>A device code waiting for the user (or for the test hook that plays the user).</summary>
+    public sealed record PendingDeviceCode(string UserCode, string ClientId, string TenantId, DateTimeOffset CreatedOn, DateTimeOffset ExpiresOn);
 
-    private readonly object _gate = new();
-    private readonly EmulatorState _state;
-    private readonly Dictionary<string, OAuthClient> _clients = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, DeviceCodeEntry> _deviceCodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AuthorizationCode> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UserGrant> _refreshTokens = new(StringComparer.Ordinal);
-    private readonly List<OAuthIssue> _issued = new();
-    private readonly List<(string Token, IReadOnlyList<string>? Publishers)> _accessTokens = new();
-    private TimeSpan _tokenLifetime;
-    private TimeSpan _deviceCodeInterval;
-
-    internal OAuthState(EmulatorState state)
+    /// <summary>The emulator's identity provider: registered clients, codes in flight, refresh tokens, issued tokens.</summary>
+    public sealed class OAuthState
     {
-        _state = state;
-        SigningKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    }
+        /// <summary>The only resource the emulator issues tokens for.</summary>
+        public const string Resource = "https://cloudpartner.azure.com";
 
-    /// <summary>The https root of the identity provider (the authority host), once the server listens.</summary>
-    public Uri? Authority { get; internal set; }
+        /// <summary>The value App Service puts in <c>IDENTITY_HEADER</c> unless the options say otherwise.</summary>
+        public const string DefaultManagedIdentityHeader = "emulator-identity-header";
 
-    /// <summary>The self-signed certificate the https listener presents (generated at start).</summary>
-    public X509Certificate2? Certificate { get; internal set; }
+        private readonly object gate = new();
+        private readonly EmulatorState state;
+        private readonly Dictionary<string, OAuthClient> clients = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, DeviceCodeEntry> deviceCodes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, AuthorizationCode> codes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, UserGrant> refreshTokens = new(StringComparer.Ordinal);
+        private readonly List<OAuthIssue> issued = new();
+        private readonly List<(string Token, IReadOnlyList<string>? Publishers)> accessTokens = new();
+        private TimeSpan tokenLifetime;
+        private TimeSpan deviceCodeInterval;
 
-    /// <summary>The key that signs the tokens the emulator issues (ES256, key id <see cref="SigningKeyId"/>).</summary>
-    internal ECDsa SigningKey { get; }
-
-    internal const string SigningKeyId = "cloudpartner-emulator-1";
-
-    /// <summary>Lifetime of issued access tokens (the <c>expires_in</c> sent, and when the API starts refusing them).</summary>
-    public TimeSpan TokenLifetime
-    {
-        get
+        internal OAuthState(EmulatorState state)
         {
-            lock (_gate)
+            this.state = state;
+            SigningKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        }
+
+        /// <summary>The https root of the identity provider (the authority host), once the server listens.</summary>
+        public Uri? Authority { get; internal set; }
+
+        /// <summary>The self-signed certificate the https listener presents (generated at start).</summary>
+        public X509Certificate2? Certificate { get; internal set; }
+
+        /// <summary>The key that signs the tokens the emulator issues (ES256, key id <see cref="SigningKeyId"/>).</summary>
+        internal ECDsa SigningKey { get; }
+
+        internal const string SigningKeyId = "cloudpartner-emulator-1";
+
+        /// <summary>Lifetime of issued access tokens (the <c>expires_in</c> sent, and when the API starts refusing them).</summary>
+        public TimeSpan TokenLifetime
+        {
+            get
             {
-                return _tokenLifetime;
+                lock (gate)
+                {
+                    return tokenLifetime;
+                }
+            }
+
+            set
+            {
+                if (value <= TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), "The token lifetime must be positive.");
+                }
+
+                lock (gate)
+                {
+                    tokenLifetime = value;
+                }
             }
         }
 
-        set
+        /// <summary>The polling interval told to device-code clients.</summary>
+        public TimeSpan DeviceCodeInterval
         {
-            if (value <= TimeSpan.Zero)
+            get
             {
-                throw new ArgumentOutOfRangeException(nameof(value), "The token lifetime must be positive.");
+                lock (gate)
+                {
+                    return deviceCodeInterval;
+                }
             }
 
-            lock (_gate)
+            set
             {
-                _tokenLifetime = value;
-            }
-        }
-    }
-
-    /// <summary>The polling interval told to device-code clients.</summary>
-    public TimeSpan DeviceCodeInterval
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _deviceCodeInterval;
+                lock (gate)
+                {
+                    deviceCodeInterval = value < TimeSpan.Zero ? TimeSpan.Zero : value;
+                }
             }
         }
 
-        set
+        /// <summary>The secret managed-identity clients must send (App Service <c>X-IDENTITY-HEADER</c>).</summary>
+        public string ManagedIdentityHeader { get; internal set; } = DefaultManagedIdentityHeader;
+
+        /// <summary>Client id of the system-assigned managed identity.</summary>
+        public string SystemAssignedClientId { get; internal set; } = string.Empty;
+
+        /// <summary>Tenant of the managed identities.</summary>
+        public string ManagedIdentityTenantId { get; internal set; } = string.Empty;
+
+        /// <summary>Registers (or replaces) a client.</summary>
+        public void RegisterClient(OAuthClient client)
         {
-            lock (_gate)
+            ArgumentNullException.ThrowIfNull(client);
+            client.Validate();
+            lock (gate)
             {
-                _deviceCodeInterval = value < TimeSpan.Zero ? TimeSpan.Zero : value;
+                clients[client.ClientId] = client.Clone();
             }
         }
-    }
 
-    /// <summary>The secret managed-identity clients must send (App Service <c>X-IDENTITY-HEADER</c>).</summary>
-    public string ManagedIdentityHeader { get; internal set; } = DefaultManagedIdentityHeader;
-
-    /// <summary>Client id of the system-assigned managed identity.</summary>
-    public string SystemAssignedClientId { get; internal set; } = string.Empty;
-
-    /// <summary>Tenant of the managed identities.</summary>
-    public string ManagedIdentityTenantId { get; internal set; } = string.Empty;
-
-    /// <summary>Registers (or replaces) a client.</summary>
-    public void RegisterClient(OAuthClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        client.Validate();
-        lock (_gate)
+        public bool RemoveClient(string clientId)
         {
-            _clients[client.ClientId] = client.Clone();
-        }
-    }
-
-    public bool RemoveClient(string clientId)
-    {
-        lock (_gate)
-        {
-            return _clients.Remove(clientId);
-        }
-    }
-
-    public IReadOnlyList<OAuthClient> GetClients()
-    {
-        lock (_gate)
-        {
-            return _clients.Values.Select(c => c.Clone()).ToList();
-        }
-    }
-
-    internal OAuthClient? FindClient(string? clientId)
-    {
-        if (string.IsNullOrEmpty(clientId))
-        {
-            return null;
+            lock (gate)
+            {
+                return clients.Remove(clientId);
+            }
         }
 
-        lock (_gate)
+        public IReadOnlyList<OAuthClient> GetClients()
         {
-            return _clients.TryGetValue(clientId, out var client) ? client : null;
+            lock (gate)
+            {
+                return clients.Values.Select(c => c.Clone()).ToList();
+            }
         }
-    }
 
-    /// <summary>Every token issued since the start (or the last reset), oldest first.</summary>
-    public IReadOnlyList<OAuthIssue> GetIssued()
-    {
-        lock (_gate)
+        internal OAuthClient? FindClient(string? clientId)
         {
-            return _issued.ToList();
-        }
-    }
-
-    /// <summary>Device codes waiting for the user, oldest first.</summary>
-    public IReadOnlyList<PendingDeviceCode> GetPendingDeviceCodes()
-    {
-        var now = _state.UtcNow;
-        lock (_gate)
-        {
-            return _deviceCodes.Values
-                .Where(d => d.Status == DeviceCodeStatus.Pending && d.ExpiresOn > now)
-                .OrderBy(d => d.CreatedOn)
-                .Select(d => new PendingDeviceCode(d.UserCode, d.ClientId, d.TenantId, d.CreatedOn, d.ExpiresOn))
-                .ToList();
-        }
-    }
-
-    /// <summary>Plays the user: approves (or declines) the device code with <paramref name="userCode"/>, or the newest pending
-    /// one when it is null. Returns the user code completed, or null when none was pending.</summary>
-    public string? CompleteDeviceCode(string? userCode = null, bool approve = true)
-    {
-        var now = _state.UtcNow;
-        lock (_gate)
-        {
-            var pending = _deviceCodes.Values
-                .Where(d => d.Status == DeviceCodeStatus.Pending && d.ExpiresOn > now)
-                .Where(d => userCode is null || string.Equals(Normalize(d.UserCode), Normalize(userCode), StringComparison.OrdinalIgnoreCase))
-                .OrderByDescending(d => d.CreatedOn)
-                .FirstOrDefault();
-            if (pending is null)
+            if (string.IsNullOrEmpty(clientId))
             {
                 return null;
             }
 
-            pending.Status = approve ? DeviceCodeStatus.Approved : DeviceCodeStatus.Declined;
-            return pending.UserCode;
-        }
-    }
-
-    /// <summary>Makes every access token issued so far expire now (the API answers 401 to them from now on).</summary>
-    public int ExpireIssuedTokens()
-    {
-        var now = _state.UtcNow;
-        lock (_gate)
-        {
-            foreach (var (token, publishers) in _accessTokens)
+            lock (gate)
             {
-                _state.RegisterToken(token, now, publishers);
+                return clients.TryGetValue(clientId, out var client) ? client : null;
             }
-
-            return _accessTokens.Count;
         }
-    }
 
-    /// <summary>Forgets every refresh token: the next silent renewal of a user sign-in fails.</summary>
-    public int RevokeRefreshTokens()
-    {
-        lock (_gate)
+        /// <summary>Every token issued since the start (or the last reset), oldest first.</summary>
+        public IReadOnlyList<OAuthIssue> GetIssued()
         {
-            var count = _refreshTokens.Count;
-            _refreshTokens.Clear();
-            return count;
-        }
-    }
-
-    internal void Reset(EmulatorOptions options)
-    {
-        lock (_gate)
-        {
-            _clients.Clear();
-            foreach (var client in options.OAuthClients)
+            lock (gate)
             {
-                client.Validate();
-                _clients[client.ClientId] = client.Clone();
+                return issued.ToList();
             }
-
-            _deviceCodes.Clear();
-            _codes.Clear();
-            _refreshTokens.Clear();
-            _issued.Clear();
-            _accessTokens.Clear();
-            _tokenLifetime = options.OAuthTokenLifetime > TimeSpan.Zero ? options.OAuthTokenLifetime : TimeSpan.FromHours(1);
-            _deviceCodeInterval = options.DeviceCodeInterval;
-            ManagedIdentityHeader = options.ManagedIdentityHeader;
-            SystemAssignedClientId = options.SystemAssignedIdentityClientId;
-            ManagedIdentityTenantId = options.ManagedIdentityTenantId;
         }
-    }
 
-    internal void AddDeviceCode(DeviceCodeEntry entry)
-    {
-        lock (_gate)
+        /// <summary>Device codes waiting for the user, oldest first.</summary>
+        public IReadOnlyList<PendingDeviceCode> GetPendingDeviceCodes()
         {
-            _deviceCodes[entry.DeviceCode] = entry;
+            var now = state.UtcNow;
+            lock (gate)
+            {
+                return deviceCodes.Values
+                    .Where(d => d.Status == DeviceCodeStatus.Pending && d.ExpiresOn > now)
+                    .OrderBy(d => d.CreatedOn)
+                    .Select(d => new PendingDeviceCode(d.UserCode, d.ClientId, d.TenantId, d.CreatedOn, d.ExpiresOn))
+                    .ToList();
+            }
         }
-    }
 
-    internal DeviceCodeEntry? FindDeviceCode(string deviceCode)
-    {
-        lock (_gate)
+        /// <summary>Plays the user: approves (or declines) the device code with <paramref name="userCode"/>, or the newest pending
+        /// one when it is null. Returns the user code completed, or null when none was pending.</summary>
+        public string? CompleteDeviceCode(string? userCode = null, bool approve = true)
         {
-            return _deviceCodes.TryGetValue(deviceCode, out var entry) ? entry : null;
-        }
-    }
+            var now = state.UtcNow;
+            lock (gate)
+            {
+                var pending = deviceCodes.Values
+                    .Where(d => d.Status == DeviceCodeStatus.Pending && d.ExpiresOn > now)
+                    .Where(d => userCode is null || string.Equals(Normalize(d.UserCode), Normalize(userCode), StringComparison.OrdinalIgnoreCase))
+                    .OrderByDescending(d => d.CreatedOn)
+                    .FirstOrDefault();
+                if (pending is null)
+                {
+                    return null;
+                }
 
-    internal void RemoveDeviceCode(string deviceCode)
-    {
-        lock (_gate)
+                pending.Status = approve ? DeviceCodeStatus.Approved : DeviceCodeStatus.Declined;
+                return pending.UserCode;
+            }
+        }
+
+        /// <summary>Makes every access token issued so far expire now (the API answers 401 to them from now on).</summary>
+        public int ExpireIssuedTokens()
         {
-            _deviceCodes.Remove(deviceCode);
-        }
-    }
+            var now = state.UtcNow;
+            lock (gate)
+            {
+                foreach (var (token, publishers) in accessTokens)
+                {
+                    state.RegisterToken(token, now, publishers);
+                }
 
-    internal void AddAuthorizationCode(AuthorizationCode code)
-    {
-        lock (_gate)
+                return accessTokens.Count;
+            }
+        }
+
+        /// <summary>Forgets every refresh token: the next silent renewal of a user sign-in fails.</summary>
+        public int RevokeRefreshTokens()
         {
-            _codes[code.Code] = code;
+            lock (gate)
+            {
+                var count = refreshTokens.Count;
+                refreshTokens.Clear();
+                return count;
+            }
         }
-    }
 
-    internal AuthorizationCode? TakeAuthorizationCode(string code)
-    {
-        lock (_gate)
+        internal void Reset(EmulatorOptions options)
         {
-            return _codes.Remove(code, out var entry) ? entry : null;
-        }
-    }
+            lock (gate)
+            {
+                clients.Clear();
+                foreach (var client in options.OAuthClients)
+                {
+                    client.Validate();
+                    clients[client.ClientId] = client.Clone();
+                }
 
-    internal void AddRefreshToken(string token, UserGrant grant)
-    {
-        lock (_gate)
+                deviceCodes.Clear();
+                codes.Clear();
+                refreshTokens.Clear();
+                issued.Clear();
+                accessTokens.Clear();
+                tokenLifetime = options.OAuthTokenLifetime > TimeSpan.Zero ? options.OAuthTokenLifetime : TimeSpan.FromHours(1);
+                deviceCodeInterval = options.DeviceCodeInterval;
+                ManagedIdentityHeader = options.ManagedIdentityHeader;
+                SystemAssignedClientId = options.SystemAssignedIdentityClientId;
+                ManagedIdentityTenantId = options.ManagedIdentityTenantId;
+            }
+        }
+
+        internal void AddDeviceCode(DeviceCodeEntry entry)
         {
-            _refreshTokens[token] = grant;
+            lock (gate)
+            {
+                deviceCodes[entry.DeviceCode] = entry;
+            }
         }
-    }
 
-    internal UserGrant? TakeRefreshToken(string token)
-    {
-        lock (_gate)
+        internal DeviceCodeEntry? FindDeviceCode(string deviceCode)
         {
-            return _refreshTokens.Remove(token, out var grant) ? grant : null;
+            lock (gate)
+            {
+                return deviceCodes.TryGetValue(deviceCode, out var entry) ? entry : null;
+            }
         }
-    }
 
-    /// <summary>Registers an access token with the API (it expires there when it expires here) and logs it.</summary>
-    internal void RecordIssue(string accessToken, IReadOnlyList<string>? publishers, OAuthIssue issue)
-    {
-        _state.RegisterToken(accessToken, issue.ExpiresOn, publishers);
-        lock (_gate)
+        internal void RemoveDeviceCode(string deviceCode)
         {
-            _accessTokens.Add((accessToken, publishers));
-            _issued.Add(issue);
+            lock (gate)
+            {
+                deviceCodes.Remove(deviceCode);
+            }
         }
+
+        internal void AddAuthorizationCode(AuthorizationCode code)
+        {
+            lock (gate)
+            {
+                codes[code.Code] = code;
+            }
+        }
+
+        internal AuthorizationCode? TakeAuthorizationCode(string code)
+        {
+            lock (gate)
+            {
+                return codes.Remove(code, out var entry) ? entry : null;
+            }
+        }
+
+        internal void AddRefreshToken(string token, UserGrant grant)
+        {
+            lock (gate)
+            {
+                refreshTokens[token] = grant;
+            }
+        }
+
+        internal UserGrant? TakeRefreshToken(string token)
+        {
+            lock (gate)
+            {
+                return refreshTokens.Remove(token, out var grant) ? grant : null;
+            }
+        }
+
+        /// <summary>Registers an access token with the API (it expires there when it expires here) and logs it.</summary>
+        internal void RecordIssue(string accessToken, IReadOnlyList<string>? publishers, OAuthIssue issue)
+        {
+            state.RegisterToken(accessToken, issue.ExpiresOn, publishers);
+            lock (gate)
+            {
+                accessTokens.Add((accessToken, publishers));
+                issued.Add(issue);
+            }
+        }
+
+        private static string Normalize(string code) => code.Replace("-", string.Empty, StringComparison.Ordinal).Trim();
     }
 
-    private static string Normalize(string code) => code.Replace("-", string.Empty, StringComparison.Ordinal).Trim();
+    internal enum DeviceCodeStatus
+    {
+        Pending,
+        Approved,
+        Declined,
+    }
+
+    internal sealed class DeviceCodeEntry
+    {
+        public required string DeviceCode { get; init; }
+
+        public required string UserCode { get; init; }
+
+        public required string ClientId { get; init; }
+
+        public required string TenantId { get; init; }
+
+        public required string Scope { get; init; }
+
+        public required DateTimeOffset CreatedOn { get; init; }
+
+        public required DateTimeOffset ExpiresOn { get; init; }
+
+        public DeviceCodeStatus Status { get; set; }
+    }
+
+    internal sealed record AuthorizationCode(string Code, string ClientId, string TenantId, string RedirectUri, string? CodeChallenge, string Scope, DateTimeOffset ExpiresOn);
+
+    /// <summary>What a refresh token stands for: a user's sign-in to a client.</summary>
+    internal sealed record UserGrant(string ClientId, string TenantId, string Scope);
 }
-
-internal enum DeviceCodeStatus
-{
-    Pending,
-    Approved,
-    Declined,
-}
-
-internal sealed class DeviceCodeEntry
-{
-    public required string DeviceCode { get; init; }
-
-    public required string UserCode { get; init; }
-
-    public required string ClientId { get; init; }
-
-    public required string TenantId { get; init; }
-
-    public required string Scope { get; init; }
-
-    public required DateTimeOffset CreatedOn { get; init; }
-
-    public required DateTimeOffset ExpiresOn { get; init; }
-
-    public DeviceCodeStatus Status { get; set; }
-}
-
-internal sealed record AuthorizationCode(string Code, string ClientId, string TenantId, string RedirectUri, string? CodeChallenge, string Scope, DateTimeOffset ExpiresOn);
-
-/// <summary>What a refresh token stands for: a user's sign-in to a client.</summary>
-internal sealed record UserGrant(string ClientId, string TenantId, string Scope);
