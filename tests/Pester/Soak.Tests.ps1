@@ -39,7 +39,7 @@ Describe 'Short soak' {
     }
 
     It 'took every offer live, or reported why with a typed error' {
-        $script:soak.OperationsCompleted + $script:soak.Failed | Should -BeGreaterOrEqual $script:soak.OperationsExpected -Because ($script:soak.FailedMessages -join '; ')
+        $script:soak.OperationsCompleted + $script:soak.OperationsExplainedByErrors | Should -BeGreaterOrEqual $script:soak.OperationsExpected -Because ($script:soak.FailedMessages -join '; ')
         $script:soak.FailedIds | ForEach-Object { $_ | Should -Match '^\d+ x Cp[A-Za-z]+,' }
         $script:soak.OffersLive + $script:soak.Failed | Should -BeGreaterOrEqual $script:soak.Offers
     }

@@ -185,6 +185,12 @@ $offersWithErrors = @($errorRecords | ForEach-Object { $_.OfferId } | Where-Obje
 $offersWithOperations = @($operations | ForEach-Object { $_.offerId } | Sort-Object -Unique)
 $lostOffers = @($ids | Where-Object { $_ -notin $offersWithOperations -and $_ -notin $offersWithErrors })
 $liveOnService = @($operations | Where-Object { $_.submissionType -eq 'golive' -and $_.status -in 'succeeded', 'complete', 'completed' })
+# The operations an error explains: an offer that failed before its publish never reached either of its two, one that
+# failed at go-live the second only.
+$completedByOffer = @{}
+foreach ($item in @($published | Where-Object State -EQ 'WaitingForPublisherReview') + @($live | Where-Object State -EQ 'Succeeded')) { $completedByOffer[$item.OfferId] = 1 + [int]$completedByOffer[$item.OfferId] }
+$operationsExplained = 0
+foreach ($offerId in $offersWithErrors) { $operationsExplained += [math]::Max(0, 2 - [int]$completedByOffer[$offerId]) }
 $sampledSeconds = if ($samples) { ($samples | Measure-Object Seconds -Maximum).Maximum } else { 0 }
 # The traps for duplicates: writes (POST, PUT) the service acted on but answered with an error (the after-phase 5xx
 # answers 503), and writes whose connection was dropped (half of them after the service acted).
@@ -200,6 +206,7 @@ $result = [pscustomobject]@{
     OperationsStarted = $operations.Count
     OperationsCompleted = @($published | Where-Object State -EQ 'WaitingForPublisherReview').Count + @($live | Where-Object State -EQ 'Succeeded').Count
     OperationsExpected = 2 * $Offers
+    OperationsExplainedByErrors = $operationsExplained
     OffersLive = $liveOnService.Count
     Failed = $errorRecords.Count
     FailedIds = @($errorRecords | Group-Object Id | ForEach-Object { "$($_.Count) x $($_.Name)" })
