@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using CloudPartner.Emulator.OAuth;
 
 namespace CloudPartner.Emulator
@@ -17,51 +18,18 @@ namespace CloudPartner.Emulator
         /// <summary>The emulator clock. Default: the system clock. Pass a <see cref="ManualClock"/> for deterministic tests.</summary>
         public IEmulatorClock? Clock { get; set; }
 
-        /// <summary>Speed-up of operation steps: real duration = step duration / TimeScale. Default 1.</summary>
-        public double TimeScale { get; set; } = 1;
-
-        /// <summary>No timed step is shorter than this after scaling (default: no floor). A floor at least as long as a client's
-        /// back-off keeps its retries in the same step as in production, where every step takes minutes or more.</summary>
-        public TimeSpan MinimumStepDuration { get; set; }
-
-        /// <summary>Final status of a successful operation: <c>succeeded</c> (default), <c>complete</c> or <c>completed</c>.</summary>
-        public string SuccessWord { get; set; } = "succeeded";
+        /// <summary>The settings at start (and after a reset); they can change later through <see cref="EmulatorState.Settings"/>
+        /// or <c>PUT /_emulator/settings</c>.</summary>
+        public EmulatorSettings Settings { get; set; } = new();
 
         /// <summary>Seed publishers <c>contoso</c> and <c>fabrikam</c> with the sample offers. Default true.</summary>
         public bool SeedSampleData { get; set; } = true;
 
-        /// <summary>When set, a token is refused (401) once this much emulator time has passed since the emulator first saw it.</summary>
-        public TimeSpan? TokenLifetime { get; set; }
-
-        /// <summary>Answer publish/golive/cancel with an absolute <c>Operation-Location</c> header (2018 docs) instead of <c>Location</c>.</summary>
-        public bool LegacyOperationLocation { get; set; }
-
-        /// <summary>How publisher sign-off shows while a publish waits for it (sources disagree; see the README).</summary>
-        public SignoffShape SignoffShape { get; set; } = SignoffShape.Status;
-
-        /// <summary>Strict mode: operations are answered with only the fields the documentation's samples show (no <c>id</c>,
-        /// <c>submissionType</c>, dates or <c>error</c> on an operation; no <c>createdDateTime</c> on list items), so a client
-        /// rehearsed against it depends on nothing production may leave out.</summary>
-        public bool Strict { get; set; }
-
-        /// <summary>When set, operation GETs carry a <c>Retry-After</c> header (whole seconds).</summary>
-        public TimeSpan? OperationRetryAfter { get; set; }
-
-        /// <summary>Cancel answers 200 (synchronous) instead of 202.</summary>
-        public bool SynchronousCancel { get; set; }
-
-        /// <summary>A publish or go-live repeated while one of its kind runs gets 409 Conflict. Default false: the 2018
-        /// documentation's idempotent answer, 202 with the running operation's location.</summary>
-        public bool RepeatConflict { get; set; }
-
         /// <summary>Fault rules active from the start.</summary>
-        public IList<FaultRule> Faults { get; } = new List<FaultRule>();
+        public IList<FaultRule> Faults { get; private set; } = new List<FaultRule>();
 
         /// <summary>Per-token publisher access list: a token listed here may only use the publishers given (others get 403).</summary>
-        public IDictionary<string, IReadOnlyList<string>> AccessList { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-
-        /// <summary>Overrides of step durations in emulator time, keyed by step id (see <see cref="EmulatorSteps"/>).</summary>
-        public IDictionary<string, TimeSpan> StepDurations { get; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase);
+        public IDictionary<string, IReadOnlyList<string>> AccessList { get; private set; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
         /// <summary>Write ASP.NET Core logs to the console. Off by default.</summary>
         public bool Logging { get; set; }
@@ -69,19 +37,12 @@ namespace CloudPartner.Emulator
         /// <summary>How many API requests the in-memory request log keeps (oldest dropped first). Default 2000.</summary>
         public int RequestLogCapacity { get; set; } = 2000;
 
-        /// <summary>Accept any non-empty bearer token (default). When false only tokens registered with
-        /// <see cref="EmulatorState.RegisterToken"/> are accepted.</summary>
-        public bool AcceptAnyToken { get; set; } = true;
-
-        /// <summary>Offers created through PUT are marked migrated to Partner Center. Default false.</summary>
-        public bool NewOffersMigrated { get; set; }
-
         /// <summary>Port of the https listener that serves the identity provider (the OAuth authority); 0 picks a free one.
         /// It listens on 127.0.0.1 with a self-signed certificate generated at start.</summary>
         public int OAuthPort { get; set; }
 
         /// <summary>Applications known to the identity provider at start (more through <c>/_emulator/oauth/clients</c>).</summary>
-        public IList<OAuthClient> OAuthClients { get; } = new List<OAuthClient>();
+        public IList<OAuthClient> OAuthClients { get; private set; } = new List<OAuthClient>();
 
         /// <summary>Lifetime of the access tokens the identity provider issues. Default one hour.</summary>
         public TimeSpan OAuthTokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -100,52 +61,10 @@ namespace CloudPartner.Emulator
 
         internal EmulatorOptions Clone()
         {
-            var copy = new EmulatorOptions
-            {
-                Urls = Urls,
-                Clock = Clock,
-                TimeScale = TimeScale,
-                MinimumStepDuration = MinimumStepDuration,
-                SuccessWord = SuccessWord,
-                SeedSampleData = SeedSampleData,
-                TokenLifetime = TokenLifetime,
-                LegacyOperationLocation = LegacyOperationLocation,
-                Strict = Strict,
-                SignoffShape = SignoffShape,
-                OperationRetryAfter = OperationRetryAfter,
-                SynchronousCancel = SynchronousCancel,
-                RepeatConflict = RepeatConflict,
-                Logging = Logging,
-                RequestLogCapacity = RequestLogCapacity,
-                AcceptAnyToken = AcceptAnyToken,
-                NewOffersMigrated = NewOffersMigrated,
-                OAuthPort = OAuthPort,
-                OAuthTokenLifetime = OAuthTokenLifetime,
-                DeviceCodeInterval = DeviceCodeInterval,
-                ManagedIdentityHeader = ManagedIdentityHeader,
-                SystemAssignedIdentityClientId = SystemAssignedIdentityClientId,
-                ManagedIdentityTenantId = ManagedIdentityTenantId,
-            };
-            foreach (var client in OAuthClients)
-            {
-                copy.OAuthClients.Add(client.Clone());
-            }
-
-            foreach (var rule in Faults)
-            {
-                copy.Faults.Add(rule.Clone());
-            }
-
-            foreach (var pair in AccessList)
-            {
-                copy.AccessList[pair.Key] = new List<string>(pair.Value);
-            }
-
-            foreach (var pair in StepDurations)
-            {
-                copy.StepDurations[pair.Key] = pair.Value;
-            }
-
+            var copy = (EmulatorOptions)MemberwiseClone();
+            copy.OAuthClients = OAuthClients.Select(c => c.Clone()).ToList();
+            copy.Faults = Faults.Select(r => r.Clone()).ToList();
+            copy.AccessList = AccessList.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.ToList(), StringComparer.Ordinal);
             return copy;
         }
     }

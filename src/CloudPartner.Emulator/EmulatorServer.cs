@@ -5,6 +5,8 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Emulator.Admin;
+using CloudPartner.Emulator.Cpp;
 using CloudPartner.Emulator.Hosting;
 using CloudPartner.Emulator.Http;
 using CloudPartner.Emulator.OAuth;
@@ -18,7 +20,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CloudPartner.Emulator
 {
-    /// <summary>A running CPP emulator on loopback. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
+    /// <summary>A running emulator on loopback: the CPP API, its identity provider and the admin endpoint, each a route group. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
     public sealed class EmulatorServer : IAsyncDisposable
     {
         private readonly WebApplication app;
@@ -47,7 +49,7 @@ namespace CloudPartner.Emulator
         /// <summary>The clock given in the options when it is a <see cref="Emulator.ManualClock"/>.</summary>
         public ManualClock? ManualClock { get; }
 
-        internal CancellationToken Stopping => this.app.Lifetime.ApplicationStopping;
+        internal CancellationToken Stopping => app.Lifetime.ApplicationStopping;
 
         /// <summary>Starts an emulator. Default address <c>http://127.0.0.1:0</c> (a free port; read it back from
         /// <see cref="BaseAddress"/>). Throws <see cref="ArgumentException"/> for a non-loopback or non-http URL.</summary>
@@ -92,9 +94,14 @@ namespace CloudPartner.Emulator
                 builder.Logging.SetMinimumLevel(LogLevel.Information);
             }
 
+            builder.Services.AddRouting();
             var app = builder.Build();
-            var pipeline = new EmulatorPipeline(state, app.Lifetime.ApplicationStopping);
-            app.Run(pipeline.InvokeAsync);
+            var traffic = new EmulatorTraffic(state, app.Lifetime.ApplicationStopping);
+            app.UseRouting();
+            app.Use(traffic.InvokeAsync);
+            new CppApi(state).Map(app);
+            new AdminApi(state).Map(app);
+            new IdentityApi(state).Map(app);
             try
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -127,11 +134,11 @@ namespace CloudPartner.Emulator
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await this.app.StopAsync(timeout.Token).ConfigureAwait(false);
+                await app.StopAsync(timeout.Token).ConfigureAwait(false);
             }
             finally
             {
-                await this.app.DisposeAsync().ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
+using CloudPartner.Emulator.Cpp;
 using CloudPartner.Emulator.Http;
 using CloudPartner.Emulator.OAuth;
 using CloudPartner.Emulator.Seed;
@@ -72,32 +73,15 @@ namespace CloudPartner.Emulator
     /// <summary>The emulator's thread-safe state and configuration: everything the admin endpoint can do, in process.</summary>
     public sealed class EmulatorState
     {
-        internal const string ApiVersion = "2017-10-31";
-        private static readonly string[] SuccessWords = { "succeeded", "complete", "completed" };
-
         private readonly EmulatorOptions initial;
         private readonly IEmulatorClock clock;
-        private readonly Dictionary<string, PublisherRecord> publishers = new(StringComparer.OrdinalIgnoreCase);
-        private readonly List<PublisherRecord> publisherOrder = new();
-        private readonly Dictionary<string, TimeSpan> stepDurations = new(StringComparer.OrdinalIgnoreCase);
         private long offsetTicks;
-        private string successWord = "succeeded";
-        private TimeSpan? tokenLifetime;
-        private TimeSpan? operationRetryAfter;
-        private double timeScale = 1;
-        private TimeSpan minimumStepDuration;
-        private volatile bool legacyOperationLocation;
-        private volatile bool strict;
-        private volatile SignoffShape signoffShape;
-        private volatile bool synchronousCancel;
-        private volatile bool repeatConflict;
-        private volatile bool newOffersMigrated;
-        private volatile bool acceptAnyToken = true;
+        private volatile EmulatorSettings settings = new();
 
         internal EmulatorState(EmulatorOptions options)
         {
             initial = options.Clone();
-            this.clock = options.Clock ?? SystemEmulatorClock.Instance;
+            clock = options.Clock ?? SystemEmulatorClock.Instance;
             Log = new RequestLog(initial.RequestLogCapacity);
             OAuth = new OAuthState(this);
             Reset();
@@ -111,14 +95,24 @@ namespace CloudPartner.Emulator
 
         internal TokenRegistry Tokens { get; } = new();
 
+        internal Catalog Catalog { get; } = new();
+
         /// <summary>The identity provider: registered clients, device codes, issued tokens.</summary>
         public OAuthState OAuth { get; }
 
         /// <summary>The underlying clock (a <see cref="ManualClock"/> when one was given).</summary>
-        public IEmulatorClock Clock => this.clock;
+        public IEmulatorClock Clock => clock;
 
         /// <summary>Emulator time: the clock plus any offset added by <see cref="AdvanceClock"/> on a non-manual clock.</summary>
-        public DateTimeOffset UtcNow => this.clock.UtcNow.AddTicks(Interlocked.Read(ref offsetTicks));
+        public DateTimeOffset UtcNow => clock.UtcNow.AddTicks(Interlocked.Read(ref offsetTicks));
+
+        /// <summary>The settings in force. Assigning validates (an <see cref="ArgumentException"/> names the setting at
+        /// fault); changed durations apply to operations started afterwards.</summary>
+        public EmulatorSettings Settings
+        {
+            get => settings;
+            set => settings = (value ?? throw new ArgumentNullException(nameof(value))).Validated();
+        }
 
         /// <summary>Moves emulator time forward: advances a <see cref="ManualClock"/>, or shifts an offset on the system clock.</summary>
         public void AdvanceClock(TimeSpan by)
@@ -128,7 +122,7 @@ namespace CloudPartner.Emulator
                 throw new ArgumentOutOfRangeException(nameof(by), by, "The clock only moves forward.");
             }
 
-            if (this.clock is ManualClock manual)
+            if (clock is ManualClock manual)
             {
                 manual.Advance(by);
             }
@@ -138,222 +132,11 @@ namespace CloudPartner.Emulator
             }
         }
 
-        /// <summary>Final status word of successful operations: <c>succeeded</c>, <c>complete</c> or <c>completed</c>.</summary>
-        public string SuccessWord
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return successWord;
-                }
-            }
-
-            set
-            {
-                var word = NormalizeSuccessWord(value);
-                lock (Gate)
-                {
-                    successWord = word;
-                }
-            }
-        }
-
-        /// <summary>Token lifetime measured from the first time the emulator sees a token (null: unlimited).</summary>
-        public TimeSpan? TokenLifetime
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return tokenLifetime;
-                }
-            }
-
-            set
-            {
-                if (value is { } v && v < TimeSpan.Zero)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), "The token lifetime must not be negative.");
-                }
-
-                lock (Gate)
-                {
-                    tokenLifetime = value;
-                }
-            }
-        }
-
-        /// <summary>Answer with an absolute <c>Operation-Location</c> instead of <c>Location</c>.</summary>
-        public bool LegacyOperationLocation
-        {
-            get => legacyOperationLocation;
-            set => legacyOperationLocation = value;
-        }
-
-        /// <summary>How publisher sign-off shows (see <see cref="EmulatorOptions.SignoffShape"/>).</summary>
-        public SignoffShape SignoffShape
-        {
-            get => this.signoffShape;
-            set => this.signoffShape = value;
-        }
-
-        /// <summary>Answer operations with only the fields the documentation's samples show (see <see cref="EmulatorOptions.Strict"/>).</summary>
-        public bool Strict
-        {
-            get => strict;
-            set => strict = value;
-        }
-
-        /// <summary>Retry-After sent on operation GETs (null: none).</summary>
-        public TimeSpan? OperationRetryAfter
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return operationRetryAfter;
-                }
-            }
-
-            set
-            {
-                if (value is { } v && v < TimeSpan.Zero)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), "Retry-After must not be negative.");
-                }
-
-                lock (Gate)
-                {
-                    operationRetryAfter = value;
-                }
-            }
-        }
-
-        /// <summary>Cancel answers 200 instead of 202.</summary>
-        public bool SynchronousCancel
-        {
-            get => synchronousCancel;
-            set => synchronousCancel = value;
-        }
-
-        /// <summary>A repeated publish or go-live gets 409 instead of the running operation (see <see cref="EmulatorOptions.RepeatConflict"/>).</summary>
-        public bool RepeatConflict
-        {
-            get => repeatConflict;
-            set => repeatConflict = value;
-        }
-
-        /// <summary>The shortest a timed step may be after scaling (applies to operations started afterwards).</summary>
-        public TimeSpan MinimumStepDuration
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return minimumStepDuration;
-                }
-            }
-
-            set
-            {
-                if (value < TimeSpan.Zero)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), value, "The minimum step duration must not be negative.");
-                }
-
-                lock (Gate)
-                {
-                    minimumStepDuration = value;
-                }
-            }
-        }
-
-        /// <summary>Operation speed-up (applies to operations started afterwards).</summary>
-        public double TimeScale
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return timeScale;
-                }
-            }
-
-            set
-            {
-                if (double.IsNaN(value) || double.IsInfinity(value) || value <= 0)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), value, "The time scale must be a positive number.");
-                }
-
-                lock (Gate)
-                {
-                    timeScale = value;
-                }
-            }
-        }
-
-        /// <summary>Offers created by PUT are marked migrated.</summary>
-        public bool NewOffersMigrated
-        {
-            get => newOffersMigrated;
-            set => newOffersMigrated = value;
-        }
-
-        /// <summary>Accept any non-empty bearer token (otherwise only registered tokens).</summary>
-        public bool AcceptAnyToken
-        {
-            get => acceptAnyToken;
-            set => acceptAnyToken = value;
-        }
-
-        /// <summary>Effective step durations in emulator time (before the time scale).</summary>
-        public IReadOnlyDictionary<string, TimeSpan> StepDurations
-        {
-            get
-            {
-                lock (Gate)
-                {
-                    return new Dictionary<string, TimeSpan>(stepDurations, StringComparer.OrdinalIgnoreCase);
-                }
-            }
-        }
-
-        /// <summary>Sets the duration of one step (see <see cref="EmulatorSteps"/>); applies to operations started afterwards.</summary>
-        public void SetStepDuration(string stepId, TimeSpan duration)
-        {
-            if (!EmulatorStepsContains(stepId) || string.Equals(stepId, EmulatorSteps.PublisherSignoff, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"Unknown step '{stepId}'. Steps with a duration: {string.Join(", ", EmulatorSteps.DefaultDurations.Keys)}.", nameof(stepId));
-            }
-
-            if (duration < TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(nameof(duration), "A step duration must not be negative.");
-            }
-
-            lock (Gate)
-            {
-                stepDurations[stepId] = duration;
-            }
-        }
-
-        // ---- faults -------------------------------------------------------------------------------------------
-
         /// <summary>Adds a fault rule; returns a copy with its assigned <see cref="FaultRule.Id"/>.</summary>
         public FaultRule AddFault(FaultRule rule) => Faults.Add(rule);
 
-        /// <summary>Removes one fault rule.</summary>
-        public bool RemoveFault(string id) => Faults.Remove(id);
-
-        /// <summary>Removes all fault rules.</summary>
-        public void ClearFaults() => Faults.Clear();
-
         /// <summary>The fault rules with their remaining counts and hits.</summary>
         public IReadOnlyList<FaultRule> GetFaults() => Faults.Snapshot();
-
-        // ---- request log --------------------------------------------------------------------------------------
 
         /// <summary>The logged API requests, oldest first.</summary>
         public IReadOnlyList<RequestLogEntry> GetRequests() => Log.Snapshot();
@@ -364,22 +147,10 @@ namespace CloudPartner.Emulator
         /// <summary>The masked form of a token as it appears in the request log (<c>sha256:</c> + 12 hex digits).</summary>
         public static string MaskToken(string token) => RequestLog.Fingerprint(token);
 
-        // ---- tokens and access --------------------------------------------------------------------------------
-
         /// <summary>Registers a token issued elsewhere (e.g. by an OAuth endpoint): refused (401) from <paramref name="expiresOn"/>
-        /// on, and limited to <paramref name="allowedPublishers"/> when given.</summary>
-        public void RegisterToken(string token, DateTimeOffset expiresOn, IEnumerable<string>? allowedPublishers = null) => Tokens.Register(token, expiresOn, allowedPublishers);
-
-        /// <summary>Replaces the whole access list (token → allowed publishers).</summary>
-        public void SetAccessList(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> access) => Tokens.SetAccess(access);
-
-        /// <summary>Limits one token to some publishers (null removes the limit).</summary>
-        public void SetAccess(string token, IEnumerable<string>? publishers) => Tokens.SetAccess(token, publishers);
-
-        /// <summary>The access list.</summary>
-        public IReadOnlyDictionary<string, IReadOnlyList<string>> GetAccessList() => Tokens.AccessSnapshot();
-
-        // ---- publishers and offers ----------------------------------------------------------------------------
+        /// on, limited to <paramref name="allowedPublishers"/> when given, and, with an <paramref name="audience"/>
+        /// (<see cref="OAuthState.Resource"/> or <see cref="OAuthState.GraphResource"/>), refused by the other API.</summary>
+        public void RegisterToken(string token, DateTimeOffset expiresOn, IEnumerable<string>? allowedPublishers = null, string? audience = null) => Tokens.Register(token, expiresOn, allowedPublishers, audience);
 
         /// <summary>Adds (or replaces the description of) a publisher.</summary>
         public void AddPublisher(string id, string displayText, long sellerId = 0, IEnumerable<string>? offerTypeCategories = null)
@@ -387,7 +158,7 @@ namespace CloudPartner.Emulator
             ArgumentException.ThrowIfNullOrWhiteSpace(id);
             lock (Gate)
             {
-                AddPublisherCore(id, displayText, sellerId, offerTypeCategories?.ToList() ?? new List<string> { "microsoft-azure-virtualmachines" });
+                Catalog.AddPublisher(id, displayText, sellerId, offerTypeCategories?.ToList() ?? new List<string> { "microsoft-azure-virtualmachines" });
             }
         }
 
@@ -399,8 +170,8 @@ namespace CloudPartner.Emulator
                 ?? throw new ArgumentException("The offer document must be a JSON object.", nameof(documentJson));
             lock (Gate)
             {
-                var publisher = FindPublisher(publisherId) ?? throw new ArgumentException($"Publisher '{publisherId}' does not exist.", nameof(publisherId));
-                SeedOfferCore(publisher, node, migrated, etagOnGet ?? !migrated, UtcNow);
+                var publisher = Catalog.FindPublisher(publisherId) ?? throw new ArgumentException($"Publisher '{publisherId}' does not exist.", nameof(publisherId));
+                Catalog.AddOffer(publisher, node, migrated, etagOnGet ?? !migrated, UtcNow);
             }
         }
 
@@ -409,14 +180,7 @@ namespace CloudPartner.Emulator
         {
             lock (Gate)
             {
-                var offer = FindOffer(publisherId, offerId);
-                if (offer is null)
-                {
-                    return null;
-                }
-
-                Refresh(offer, UtcNow);
-                return System.Text.Encoding.UTF8.GetString(offer.DraftBytes);
+                return Catalog.FindOffer(publisherId, offerId) is { } offer ? System.Text.Encoding.UTF8.GetString(Refreshed(offer).DraftBytes) : null;
             }
         }
 
@@ -435,21 +199,9 @@ namespace CloudPartner.Emulator
             lock (Gate)
             {
                 var offer = RequireOffer(publisherId, offerId);
-                if (migrated is { } m)
-                {
-                    offer.Migrated = m;
-                }
-
-                if (etagOnGet is { } e)
-                {
-                    offer.EtagOnGet = e;
-                }
-
-                if (failCertification is { } f)
-                {
-                    offer.FailCertification = f;
-                }
-
+                offer.Migrated = migrated ?? offer.Migrated;
+                offer.EtagOnGet = etagOnGet ?? offer.EtagOnGet;
+                offer.FailCertification = failCertification ?? offer.FailCertification;
                 offer.Rebuild();
                 return ToSettings(offer);
             }
@@ -464,43 +216,32 @@ namespace CloudPartner.Emulator
             }
         }
 
-        /// <summary>All operations of all offers, with their current status.</summary>
+        /// <summary>All publish and go-live operations of all offers, with their current status, oldest first.</summary>
         public IReadOnlyList<EmulatorOperationInfo> GetOperations()
         {
             lock (Gate)
             {
                 var now = UtcNow;
-                var result = new List<EmulatorOperationInfo>();
-                foreach (var publisher in publisherOrder)
+                return Catalog.Publishers.SelectMany(p => p.Offers).Select(Refreshed).SelectMany(offer => offer.Operations).Select(op =>
                 {
-                    foreach (var offer in publisher.Offers)
+                    var view = op.Evaluate(now);
+                    return new EmulatorOperationInfo
                     {
-                        Refresh(offer, now);
-                        foreach (var op in offer.Operations)
-                        {
-                            var view = op.Evaluate(now);
-                            result.Add(new EmulatorOperationInfo
-                            {
-                                PublisherId = publisher.Id,
-                                OfferId = offer.OfferId,
-                                Id = op.Id.ToString("D"),
-                                LegacyId = op.LegacyId,
-                                SubmissionType = op.SubmissionType,
-                                Status = view.Status,
-                                WaitingForPublisherReview = view.WaitingForSignoff,
-                                Slot = op.Slot,
-                                PublishingVersion = op.PublishingVersion,
-                                OfferVersion = op.OfferVersion,
-                                CreatedDateTime = op.Created,
-                                LastActionDateTime = view.LastAction,
-                                Location = RelativeLocation(op),
-                            });
-                        }
-                    }
-                }
-
-                result.Sort(static (a, b) => a.CreatedDateTime.CompareTo(b.CreatedDateTime));
-                return result;
+                        PublisherId = op.Offer.Publisher.Id,
+                        OfferId = op.Offer.OfferId,
+                        Id = op.Id.ToString("D"),
+                        LegacyId = op.LegacyId,
+                        SubmissionType = op.SubmissionType,
+                        Status = view.Status,
+                        WaitingForPublisherReview = view.WaitingForSignoff,
+                        Slot = op.Slot,
+                        PublishingVersion = op.PublishingVersion,
+                        OfferVersion = op.OfferVersion,
+                        CreatedDateTime = op.Created,
+                        LastActionDateTime = view.LastAction,
+                        Location = CppApi.RelativeLocation(op),
+                    };
+                }).OrderBy(o => o.CreatedDateTime).ToList();
             }
         }
 
@@ -510,35 +251,8 @@ namespace CloudPartner.Emulator
         {
             lock (Gate)
             {
-                successWord = NormalizeSuccessWord(initial.SuccessWord);
-                tokenLifetime = initial.TokenLifetime;
-                operationRetryAfter = initial.OperationRetryAfter;
-                if (double.IsNaN(initial.TimeScale) || initial.TimeScale <= 0)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(EmulatorOptions.TimeScale), initial.TimeScale, "The time scale must be a positive number.");
-                }
-
-                timeScale = initial.TimeScale;
-                minimumStepDuration = initial.MinimumStepDuration;
-                legacyOperationLocation = initial.LegacyOperationLocation;
-                strict = initial.Strict;
-                this.signoffShape = initial.SignoffShape;
-                synchronousCancel = initial.SynchronousCancel;
-                repeatConflict = initial.RepeatConflict;
-                newOffersMigrated = initial.NewOffersMigrated;
-                acceptAnyToken = initial.AcceptAnyToken;
-                stepDurations.Clear();
-                foreach (var pair in EmulatorSteps.DefaultDurations)
-                {
-                    stepDurations[pair.Key] = pair.Value;
-                }
-
+                Settings = initial.Settings;
                 Interlocked.Exchange(ref offsetTicks, 0);
-                foreach (var pair in initial.StepDurations)
-                {
-                    SetStepDuration(pair.Key, pair.Value);
-                }
-
                 Faults.Clear();
                 foreach (var rule in initial.Faults)
                 {
@@ -549,8 +263,7 @@ namespace CloudPartner.Emulator
                 Tokens.SetAccess(initial.AccessList);
                 OAuth.Reset(initial);
                 Log.Reset(initial.RequestLogCapacity);
-                this.publishers.Clear();
-                publisherOrder.Clear();
+                Catalog.Clear();
                 if (initial.SeedSampleData)
                 {
                     SampleData.Seed(this, UtcNow);
@@ -558,193 +271,16 @@ namespace CloudPartner.Emulator
             }
         }
 
-        // ---- internals used by the API and the seed (callers hold Gate) -------------------------------------------
-
-        internal IReadOnlyList<PublisherRecord> Publishers => publisherOrder;
-
-        internal PublisherRecord AddPublisherCore(string id, string displayText, long sellerId, IReadOnlyList<string> categories)
+        /// <summary>The offer with what the clock has done to it applied (callers hold <see cref="Gate"/>).</summary>
+        internal OfferRecord Refreshed(OfferRecord offer)
         {
-            var record = new PublisherRecord(id, displayText, sellerId, categories);
-            if (this.publishers.TryGetValue(id, out var existing))
-            {
-                foreach (var offer in existing.Offers)
-                {
-                    record.Add(offer);
-                }
-
-                publisherOrder[publisherOrder.IndexOf(existing)] = record;
-            }
-            else
-            {
-                publisherOrder.Add(record);
-            }
-
-            this.publishers[id] = record;
-            return record;
-        }
-
-        internal OfferRecord SeedOfferCore(PublisherRecord publisher, JsonObject document, bool migrated, bool etagOnGet, DateTimeOffset now)
-        {
-            var id = Json.GetString(document["id"]) ?? throw new ArgumentException("The offer document has no string 'id'.");
-            var offer = new OfferRecord(publisher, id, document)
-            {
-                Migrated = migrated,
-                EtagOnGet = etagOnGet,
-            };
-            offer.BaseStatus = Json.GetString(document["status"]) ?? "neverPublished";
-            offer.Status = offer.BaseStatus;
-            offer.Version = document["version"] is JsonValue v && v.TryGetValue<long>(out var version) ? version : 0;
-            offer.LastModified = Json.TryParseTime(Json.GetString(document["changedTime"]), out var changed) ? changed : now;
-            offer.Rebuild();
-            if (publisher.OffersById.TryGetValue(id, out var existing))
-            {
-                publisher.Offers[publisher.Offers.IndexOf(existing)] = offer;
-                publisher.OffersById[id] = offer;
-            }
-            else
-            {
-                publisher.Add(offer);
-            }
-
+            offer.Refresh(UtcNow, settings.SignoffShape);
             return offer;
-        }
-
-        internal PublisherRecord? FindPublisher(string id) => this.publishers.TryGetValue(id, out var p) ? p : null;
-
-        internal OfferRecord? FindOffer(string publisherId, string offerId)
-        {
-            return FindPublisher(publisherId) is { } publisher && publisher.OffersById.TryGetValue(offerId, out var offer) ? offer : null;
-        }
-
-        internal TimeSpan? TokenLifetimeUnlocked => tokenLifetime;
-
-        internal TimeSpan? OperationRetryAfterUnlocked => operationRetryAfter;
-
-        internal string SuccessWordUnlocked => successWord;
-
-        /// <summary>The six step durations on the real clock for an operation starting now.</summary>
-        internal TimeSpan[] ScaledDurations()
-        {
-            var result = new TimeSpan[OperationRecord.StepCount];
-            for (var i = 0; i < result.Length; i++)
-            {
-                var id = EmulatorSteps.All[i];
-                if (stepDurations.TryGetValue(id, out var duration))
-                {
-                    var scaled = TimeSpan.FromTicks((long)Math.Round(duration.Ticks / timeScale));
-                    result[i] = scaled > TimeSpan.Zero && scaled < minimumStepDuration ? minimumStepDuration : scaled;
-                }
-            }
-
-            return result;
-        }
-
-        /// <summary>The <c>Location</c> value for an operation, by the offer's migration state.</summary>
-        internal static string RelativeLocation(OperationRecord op)
-        {
-            var offer = op.Offer;
-            if (offer.Migrated)
-            {
-                return GuidPath(op) + "?api-version=" + ApiVersion;
-            }
-
-            return "/api/operations/" + Uri.EscapeDataString(offer.Publisher.Id) + "$" + Uri.EscapeDataString(offer.OfferId) + "$"
-                + op.PublishingVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) + "$" + op.LegacySlot + "?api-version=" + ApiVersion;
-        }
-
-        internal static string GuidPath(OperationRecord op)
-        {
-            var offer = op.Offer;
-            return "/api/publishers/" + Uri.EscapeDataString(offer.Publisher.Id) + "/offers/" + Uri.EscapeDataString(offer.OfferId) + "/operations/" + op.Id.ToString("D");
-        }
-
-        /// <summary>Applies what the clock says has happened (preview slot, go-live effects, offer status).</summary>
-        internal void Refresh(OfferRecord offer, DateTimeOffset now)
-        {
-            var dirty = false;
-            foreach (var op in offer.Operations)
-            {
-                if (!op.IsGoLive && !op.PreviewApplied && op.Snapshot is not null)
-                {
-                    var signoffAt = op.PublishBoundaries()[4];
-                    var blocked = op.FailCertification || (op.CanceledAt is { } c && c < signoffAt);
-                    if (blocked)
-                    {
-                        op.PreviewApplied = true;
-                    }
-                    else if (signoffAt <= now)
-                    {
-                        offer.ShowInPreview(op.Snapshot, op.PublishingVersion);
-                        op.PreviewApplied = true;
-                    }
-                }
-                else if (op.IsGoLive && !op.LiveApplied)
-                {
-                    if (op.CanceledAt is not null)
-                    {
-                        op.LiveApplied = true;
-                    }
-                    else if (op.LiveEnd <= now)
-                    {
-                        offer.MakeLive(op.PublishOperation?.Snapshot ?? offer.Draft, op.PublishingVersion);
-                        op.LiveApplied = true;
-                        dirty = true;
-                    }
-                }
-            }
-
-            var status = DeriveStatus(offer, now, this.signoffShape);
-            if (!string.Equals(status, offer.Status, StringComparison.Ordinal))
-            {
-                offer.Status = status;
-                dirty = true;
-            }
-
-            if (dirty)
-            {
-                offer.Rebuild();
-            }
-        }
-
-        internal static string DeriveStatus(OfferRecord offer, DateTimeOffset now, SignoffShape signoffShape)
-        {
-            var latest = offer.LatestOperation;
-            if (latest is null)
-            {
-                return offer.BaseStatus;
-            }
-
-            var view = latest.Evaluate(now);
-            return view.Status switch
-            {
-                "running" when view.WaitingForSignoff && signoffShape == SignoffShape.Status => "waitingForPublisherReview",
-                "running" => "running",
-                "failed" => "failed",
-                "canceled" => "canceled",
-                _ => "succeeded",
-            };
-        }
-
-        internal static OperationRecord? RunningOperation(OfferRecord offer, DateTimeOffset now, out OperationView? view)
-        {
-            for (var i = offer.Operations.Count - 1; i >= 0; i--)
-            {
-                var op = offer.Operations[i];
-                var v = op.Evaluate(now);
-                if (v.Running)
-                {
-                    view = v;
-                    return op;
-                }
-            }
-
-            view = null;
-            return null;
         }
 
         private OfferRecord RequireOffer(string publisherId, string offerId)
         {
-            return FindOffer(publisherId, offerId) ?? throw new ArgumentException($"Offer '{publisherId}/{offerId}' does not exist.");
+            return Catalog.FindOffer(publisherId, offerId) ?? throw new ArgumentException($"Offer '{publisherId}/{offerId}' does not exist.");
         }
 
         private static OfferSettings ToSettings(OfferRecord offer) => new()
@@ -754,31 +290,5 @@ namespace CloudPartner.Emulator
             FailCertification = offer.FailCertification,
             RejectPublishMessage = offer.RejectPublishMessage,
         };
-
-        private static bool EmulatorStepsContains(string id)
-        {
-            foreach (var step in EmulatorSteps.All)
-            {
-                if (string.Equals(step, id, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        internal static string NormalizeSuccessWord(string? word)
-        {
-            foreach (var candidate in SuccessWords)
-            {
-                if (string.Equals(candidate, word?.Trim(), StringComparison.OrdinalIgnoreCase))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new ArgumentException($"The success word must be one of: {string.Join(", ", SuccessWords)}.", nameof(word));
-        }
     }
 }

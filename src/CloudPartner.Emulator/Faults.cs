@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 
@@ -181,6 +183,24 @@ namespace CloudPartner.Emulator
         /// <summary>How many times the rule has been applied (read back from the state).</summary>
         public int Hits { get; set; }
 
+        /// <summary>A rule from its JSON description (admin endpoint and <c>--fault</c>); throws <see cref="ArgumentException"/>.</summary>
+        internal static FaultRule Parse(JsonObject body)
+        {
+            if (!body.Any(p => string.Equals(p.Key, "kind", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ArgumentException("A fault needs a kind: throttle, status, latency, drop or hostile.");
+            }
+
+            try
+            {
+                return body.Deserialize<FaultRule>(Http.Json.Admin)!;
+            }
+            catch (JsonException ex)
+            {
+                throw new ArgumentException($"Invalid fault rule: {ex.Message}", ex);
+            }
+        }
+
         /// <summary>A copy of this rule.</summary>
         public FaultRule Clone() => (FaultRule)MemberwiseClone();
 
@@ -334,7 +354,7 @@ namespace CloudPartner.Emulator
 
                 var regex = copy.PathRegex is null ? null : new Regex(copy.PathRegex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
                 rules.Add(new Active(copy, regex));
-                this.count = rules.Count;
+                count = rules.Count;
                 return copy.Clone();
             }
         }
@@ -349,7 +369,7 @@ namespace CloudPartner.Emulator
                     throttledUntil.Remove(key);
                 }
 
-                this.count = rules.Count;
+                count = rules.Count;
                 return removed;
             }
         }
@@ -360,7 +380,7 @@ namespace CloudPartner.Emulator
             {
                 rules.Clear();
                 throttledUntil.Clear();
-                this.count = 0;
+                count = 0;
             }
         }
 
@@ -379,7 +399,7 @@ namespace CloudPartner.Emulator
         /// </summary>
         public FaultDecision Evaluate(string method, string path, string caller, DateTimeOffset now)
         {
-            if (this.count == 0)
+            if (count == 0)
             {
                 return default;
             }

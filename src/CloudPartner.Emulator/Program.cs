@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Text.Json.Nodes;
+using CloudPartner.Emulator.Admin;
 using CloudPartner.Emulator.Http;
 
 namespace CloudPartner.Emulator
@@ -91,7 +94,7 @@ namespace CloudPartner.Emulator
             await using (server.ConfigureAwait(false))
             {
                 var root = server.BaseAddress.ToString().TrimEnd('/');
-                output.WriteLine($"CloudPartner CPP emulator listening on {root} (api-version {EmulatorState.ApiVersion}); press Ctrl+C to stop.");
+                output.WriteLine($"CloudPartner CPP emulator listening on {root} (api-version {Cpp.CppApi.ApiVersion}); press Ctrl+C to stop.");
                 output.WriteLine($"Admin endpoint: {root}/_emulator/ (e.g. curl {root}/_emulator/requests)");
                 output.WriteLine($"OAuth authority: {server.OAuthAuthority.ToString().TrimEnd('/')} (self-signed certificate thumbprint {server.OAuthCertificate.Thumbprint}); managed identity: IDENTITY_ENDPOINT={root}/msi/token IDENTITY_HEADER={server.State.OAuth.ManagedIdentityHeader}");
                 output.Flush();
@@ -118,6 +121,7 @@ namespace CloudPartner.Emulator
         {
             help = false;
             var options = new EmulatorOptions { Urls = "http://127.0.0.1:5080" };
+            var settings = new JsonObject();
             for (var i = 0; i < args.Count; i++)
             {
                 var arg = args[i];
@@ -176,38 +180,6 @@ namespace CloudPartner.Emulator
                     case "urls" or "url":
                         options.Urls = Value();
                         break;
-                    case "timescale":
-                        options.TimeScale = ParseDouble(Value(), arg);
-                        break;
-                    case "minimumstepseconds" or "minimumstep":
-                        options.MinimumStepDuration = ParseSeconds(Value(), arg);
-                        break;
-                    case "successword":
-                        options.SuccessWord = EmulatorState.NormalizeSuccessWord(Value());
-                        break;
-                    case "tokenlifetime" or "tokenlifetimeseconds":
-                        options.TokenLifetime = ParseSeconds(Value(), arg);
-                        break;
-                    case "legacyoperationlocation":
-                        options.LegacyOperationLocation = Flag();
-                        break;
-                    case "strict":
-                        options.Strict = Flag();
-                        break;
-                    case "signoffshape":
-                        options.SignoffShape = Enum.TryParse<SignoffShape>(Value(), ignoreCase: true, out var shape) && Enum.IsDefined(shape)
-                            ? shape
-                            : throw new ArgumentException($"--signoff-shape must be status or step.");
-                        break;
-                    case "operationretryafter" or "operationretryafterseconds":
-                        options.OperationRetryAfter = ParseSeconds(Value(), arg);
-                        break;
-                    case "synchronouscancel":
-                        options.SynchronousCancel = Flag();
-                        break;
-                    case "repeatconflict":
-                        options.RepeatConflict = Flag();
-                        break;
                     case "seedsampledata" or "seed":
                         options.SeedSampleData = Flag();
                         break;
@@ -217,33 +189,12 @@ namespace CloudPartner.Emulator
                     case "logging" or "log" or "verbose":
                         options.Logging = Flag();
                         break;
-                    case "newoffersmigrated":
-                        options.NewOffersMigrated = Flag();
-                        break;
-                    case "acceptanytoken":
-                        options.AcceptAnyToken = Flag();
-                        break;
                     case "requestlogcapacity":
                         options.RequestLogCapacity = (int)ParseDouble(Value(), arg);
                         break;
-                    case "stepduration" or "stepdurations":
-                        foreach (var pair in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                        {
-                            var parts = pair.Split('=', 2);
-                            if (parts.Length != 2)
-                            {
-                                throw new ArgumentException($"Option '{arg}' expects id=seconds, e.g. displaycertify=60.");
-                            }
-
-                            options.StepDurations[parts[0]] = ParseSeconds(parts[1], arg);
-                        }
-
-                        break;
                     case "fault":
                         {
-                            var node = Json.Parse(Encoding.UTF8.GetBytes(Value())) as System.Text.Json.Nodes.JsonObject
-                                ?? throw new ArgumentException("--fault expects a JSON object.");
-                            var rule = AdminApi.ParseFault(node);
+                            var rule = FaultRule.Parse(JsonArgument(Value(), arg));
                             rule.Clone().Validate();
                             options.Faults.Add(rule);
                             break;
@@ -254,9 +205,7 @@ namespace CloudPartner.Emulator
                         break;
                     case "oauthclient":
                         {
-                            var node = Json.Parse(Encoding.UTF8.GetBytes(Value())) as System.Text.Json.Nodes.JsonObject
-                                ?? throw new ArgumentException("--oauth-client expects a JSON object.");
-                            options.OAuthClients.Add(OAuth.OAuthAdmin.ParseClient(node));
+                            options.OAuthClients.Add(OAuthAdmin.ParseClient(JsonArgument(Value(), arg)));
                             break;
                         }
 
@@ -283,13 +232,58 @@ namespace CloudPartner.Emulator
                         }
 
                     default:
-                        throw new ArgumentException($"Unknown option '{arg}'.");
+                        var (settingName, settingType) = EmulatorSettings.Names().FirstOrDefault(s => IsSetting(s.Name, name));
+                        settings[settingName ?? throw new ArgumentException($"Unknown option '{arg}'.")] = SettingValue(settingName, settingType, settingType == typeof(bool) ? Flag().ToString() : Value(), arg, settings);
+                        break;
                 }
 
                 i = index;
             }
 
+            options.Settings = options.Settings.Merge(settings);
             return options;
+        }
+
+        /// <summary>Whether an option names a setting: by its JSON name, or without its <c>Seconds</c> or plural ending
+        /// (<c>--token-lifetime</c>, <c>--step-duration</c>).</summary>
+        private static bool IsSetting(string setting, string option)
+        {
+            var name = setting.ToLowerInvariant();
+            return name == option || name == option + "seconds" || name == option + "s";
+        }
+
+        /// <summary>An option's text as the JSON value of its setting; durations take seconds or hh:mm:ss, step durations
+        /// <c>id=seconds</c> pairs (repeatable, or comma-separated).</summary>
+        private static JsonNode? SettingValue(string name, Type type, string text, string arg, JsonObject settings)
+        {
+            if (name == "stepDurations")
+            {
+                var steps = settings[name]?.AsObject() ?? new JsonObject();
+                foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var parts = pair.Split('=', 2);
+                    steps[parts[0]] = parts.Length == 2 ? ParseSeconds(parts[1], arg).TotalSeconds : throw new ArgumentException($"Option '{arg}' expects id=seconds, e.g. displaycertify=60.");
+                }
+
+                return steps.Parent is null ? steps : steps.DeepClone();
+            }
+
+            if (type == typeof(bool))
+            {
+                return bool.Parse(text);
+            }
+
+            if (type == typeof(double) || type == typeof(double?))
+            {
+                return name.EndsWith("Seconds", StringComparison.Ordinal) ? ParseSeconds(text, arg).TotalSeconds : ParseDouble(text, arg);
+            }
+
+            return text;
+        }
+
+        private static JsonObject JsonArgument(string text, string arg)
+        {
+            return Json.Parse(Encoding.UTF8.GetBytes(text)) as JsonObject ?? throw new ArgumentException($"Option '{arg}' expects a JSON object.");
         }
 
         private static string Normalize(string arg)

@@ -61,7 +61,7 @@ namespace CloudPartner.Emulator
             lock (gate)
             {
                 entries.Enqueue(entry);
-                while (entries.Count > this.capacity)
+                while (entries.Count > capacity)
                 {
                     entries.Dequeue();
                 }

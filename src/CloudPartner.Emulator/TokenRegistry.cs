@@ -11,6 +11,7 @@ namespace CloudPartner.Emulator
         Missing,
         Expired,
         Unknown,
+        WrongAudience,
     }
 
     /// <summary>Token bookkeeping: first-seen times (for TokenLifetime), registered tokens (for an OAuth endpoint),
@@ -21,7 +22,8 @@ namespace CloudPartner.Emulator
         private readonly ConcurrentDictionary<string, Registered> registered = new(StringComparer.Ordinal);
         private volatile Dictionary<string, HashSet<string>> access = new(StringComparer.Ordinal);
 
-        public AuthResult Check(string? authorization, DateTimeOffset now, TimeSpan? lifetime, bool acceptAny, out string token)
+        /// <param name="audience">The API asking: a token the identity provider issued for another API's audience is refused.</param>
+        public AuthResult Check(string? authorization, DateTimeOffset now, TimeSpan? lifetime, bool acceptAny, string audience, out string token)
         {
             token = string.Empty;
             if (string.IsNullOrWhiteSpace(authorization))
@@ -43,7 +45,9 @@ namespace CloudPartner.Emulator
 
             if (this.registered.TryGetValue(token, out var registered))
             {
-                return registered.ExpiresOn <= now ? AuthResult.Expired : AuthResult.Ok;
+                return registered.Audience is { } issuedFor && !string.Equals(issuedFor, audience, StringComparison.OrdinalIgnoreCase) ? AuthResult.WrongAudience
+                    : registered.ExpiresOn <= now ? AuthResult.Expired
+                    : AuthResult.Ok;
             }
 
             if (!acceptAny)
@@ -71,11 +75,11 @@ namespace CloudPartner.Emulator
             return !access.TryGetValue(token, out var allowed) || allowed.Contains(publisherId);
         }
 
-        public void Register(string token, DateTimeOffset expiresOn, IEnumerable<string>? publishers)
+        public void Register(string token, DateTimeOffset expiresOn, IEnumerable<string>? publishers, string? audience = null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(token);
             var set = publishers is null ? null : new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
-            this.registered[token] = new Registered(expiresOn, set);
+            this.registered[token] = new Registered(expiresOn, set, audience);
         }
 
         public void SetAccess(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> entries)
@@ -124,6 +128,6 @@ namespace CloudPartner.Emulator
             this.access = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         }
 
-        private sealed record Registered(DateTimeOffset ExpiresOn, HashSet<string>? Publishers);
+        private sealed record Registered(DateTimeOffset ExpiresOn, HashSet<string>? Publishers, string? Audience);
     }
 }

@@ -87,7 +87,7 @@ namespace CloudPartner.Emulator.Tests
 
             await Publish("contoso-app");
             Server.State.AddFault(new FaultRule { Kind = FaultKind.Latency, LatencyMs = 1 });
-            Server.State.SuccessWord = "complete";
+            Server.State.Settings = Server.State.Settings with { SuccessWord = "complete" };
             await Admin(HttpMethod.Post, "/_emulator/reset", expected: HttpStatusCode.NoContent);
 
             using (var gone = await Get(Offer("brand-new")))
@@ -96,7 +96,7 @@ namespace CloudPartner.Emulator.Tests
             }
 
             Assert.Empty(Server.State.GetFaults());
-            Assert.Equal("succeeded", Server.State.SuccessWord);
+            Assert.Equal("succeeded", Server.State.Settings.SuccessWord);
             Assert.Single(Server.State.GetOperations());
             Assert.Single(Server.State.GetRequests());
             Assert.Equal("neverPublished", (string?)(await GetJson(Offer("contoso-app")))["status"]);
@@ -116,8 +116,8 @@ namespace CloudPartner.Emulator.Tests
             Assert.Equal(1000, (double)settings["timeScale"]!);
             Assert.Null(settings["tokenLifetimeSeconds"]);
             Assert.Equal(60, (double)settings["stepDurations"]!["live"]!);
-            Assert.Equal("completed", Server.State.SuccessWord);
-            Assert.Equal(TimeSpan.FromSeconds(60), Server.State.StepDurations["live"]);
+            Assert.Equal("completed", Server.State.Settings.SuccessWord);
+            Assert.Equal(60, Server.State.Settings.StepDurations["live"]);
 
             await Admin(HttpMethod.Put, "/_emulator/settings", "{\"successWord\":\"done\"}", HttpStatusCode.BadRequest);
             await Admin(HttpMethod.Put, "/_emulator/settings", "{\"timeScale\":0}", HttpStatusCode.BadRequest);
@@ -147,9 +147,9 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public void InProcessStateValidatesItsInput()
         {
-            Assert.Throws<ArgumentException>(() => Server.State.SuccessWord = "finished");
-            Assert.Throws<ArgumentOutOfRangeException>(() => Server.State.TimeScale = -1);
-            Assert.Throws<ArgumentException>(() => Server.State.SetStepDuration("nope", TimeSpan.Zero));
+            Assert.Throws<ArgumentException>(() => Server.State.Settings = Server.State.Settings with { SuccessWord = "finished" });
+            Assert.Throws<ArgumentException>(() => Server.State.Settings = Server.State.Settings with { TimeScale = -1 });
+            Assert.Throws<ArgumentException>(() => Server.State.Settings = Server.State.Settings.WithStepDuration("nope", TimeSpan.Zero));
             Assert.Throws<ArgumentException>(() => Server.State.UpdateOfferSettings("contoso", "nothing", migrated: true));
             Server.State.AddPublisher("northwind", "Northwind", 42);
             Server.State.SeedOffer("northwind", "{\"offerTypeId\":\"microsoft-azure-virtualmachines\",\"id\":\"nw\",\"version\":3,\"definition\":{\"displayText\":\"NW\"}}", migrated: true);

@@ -63,11 +63,20 @@ namespace CloudPartner.Emulator.Tests
             Clock.Advance(TimeSpan.FromDays(4));
             var live = await GoLive("test-vm");
             Clock.Advance(TimeSpan.FromDays(1));
+            string cancellation;
             using (var cancelLive = await Post(Offer("test-vm") + "/cancel"))
             {
+                // The documentation: "The location of the cancellation operation is in the response header."
                 Assert.Equal(HttpStatusCode.Accepted, cancelLive.StatusCode);
-                Assert.Equal(live, cancelLive.Headers.Location!.OriginalString);
+                cancellation = cancelLive.Headers.Location!.OriginalString;
+                Assert.NotEqual(live, cancellation);
             }
+
+            var cancelOperation = await GetLocation(cancellation);
+            Assert.Equal("succeeded", (string?)cancelOperation["status"]);
+            Assert.Equal("cancel", (string?)cancelOperation["submissionType"]);
+            Assert.Empty(cancelOperation["steps"]!.AsArray());
+            Assert.DoesNotContain((await GetJson(Offer("test-vm") + "/submissions")).AsArray(), s => (string?)s!["submissionType"] == "cancel");
 
             var canceled = await GetLocation(live);
             Assert.Equal("canceled", (string?)canceled["status"]);
@@ -114,7 +123,7 @@ namespace CloudPartner.Emulator.Tests
         [InlineData(true)]
         public async Task OnlyOneOperationRunsPerOffer(bool repeatConflict)
         {
-            Server.State.RepeatConflict = repeatConflict;
+            Server.State.Settings = Server.State.Settings with { RepeatConflict = repeatConflict };
             var publishing = await Publish("contoso-app");
             using (var second = await Post(Offer("contoso-app") + "/publish"))
             {
@@ -125,7 +134,7 @@ namespace CloudPartner.Emulator.Tests
             await Publish("contoso-corevm");
             foreach (var step in new[] { "displaydummycertify", "displaycertify", "displayprovision", "displaypackage" })
             {
-                Server.State.SetStepDuration(step, TimeSpan.Zero);
+                Server.State.Settings = Server.State.Settings.WithStepDuration(step, TimeSpan.Zero);
             }
 
             await Publish("contoso-vm");
@@ -143,7 +152,7 @@ namespace CloudPartner.Emulator.Tests
         }
 
         /// <summary>A publish or go-live repeated while its kind runs: by default the running one (the 2018 documentation's
-        /// "publish is idempotent"), 409 with <see cref="EmulatorState.RepeatConflict"/>.</summary>
+        /// "publish is idempotent"), 409 with <see cref="EmulatorSettings.RepeatConflict"/>.</summary>
         private static async Task ExpectRepeat(HttpResponseMessage response, string runningLocation, bool repeatConflict)
         {
             if (repeatConflict)

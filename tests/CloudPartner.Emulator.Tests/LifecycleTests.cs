@@ -18,7 +18,7 @@ namespace CloudPartner.Emulator.Tests
         [InlineData("completed")]
         public async Task NonMigratedPublishSignoffGoLiveLiveCycle(string successWord)
         {
-            Server.State.SuccessWord = successWord;
+            Server.State.Settings = Server.State.Settings with { SuccessWord = successWord };
 
             var location = await Publish("contoso-vm", "{\"metadata\":{\"notification-emails\":\"a@b.com,c@d.com\"}}");
             Assert.Equal("/api/operations/contoso$contoso-vm$6$preview?api-version=2017-10-31", location);
@@ -166,9 +166,9 @@ namespace CloudPartner.Emulator.Tests
         [InlineData("completed")]
         public async Task MigratedOfferUsesGuidLocationsAndNoNotificationEmails(string successWord)
         {
-            Server.State.SuccessWord = successWord;
-            Server.State.SetStepDuration("displaycertify", TimeSpan.FromMinutes(1));
-            Server.State.SetStepDuration("displayprovision", TimeSpan.FromMinutes(1));
+            Server.State.Settings = Server.State.Settings with { SuccessWord = successWord };
+            Server.State.Settings = Server.State.Settings.WithStepDuration("displaycertify", TimeSpan.FromMinutes(1));
+            Server.State.Settings = Server.State.Settings.WithStepDuration("displayprovision", TimeSpan.FromMinutes(1));
             var location = await Publish("test-vm", "{\"metadata\":{\"notification-emails\":\"ignored@contoso.com\"}}");
             Assert.Matches("^/api/publishers/contoso/offers/test-vm/operations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\?api-version=2017-10-31$", location);
             var op = await GetLocation(location);
@@ -259,7 +259,7 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task RetryAfterIsSentOnOperationGetsWhenConfigured()
         {
-            Server.State.OperationRetryAfter = TimeSpan.FromSeconds(42);
+            Server.State.Settings = Server.State.Settings with { OperationRetryAfterSeconds = 42 };
             var location = await Publish("contoso-vm");
             using (var byLocation = await Client.GetAsync(location))
             {
@@ -274,7 +274,7 @@ namespace CloudPartner.Emulator.Tests
 
             using var offer = await Get(Offer("contoso-vm"));
             Assert.Null(offer.Headers.RetryAfter);
-            Server.State.OperationRetryAfter = null;
+            Server.State.Settings = Server.State.Settings with { OperationRetryAfterSeconds = null };
             using var none = await Client.GetAsync(location);
             Assert.Null(none.Headers.RetryAfter);
         }
@@ -282,7 +282,7 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task TimeScaleShortensTheSteps()
         {
-            Server.State.TimeScale = 100_000;
+            Server.State.Settings = Server.State.Settings with { TimeScale = 100_000 };
             var location = await Publish("contoso-vm");
 
             // Packaging starts after 15 min + 2 d + 1 d = 260 100 s of emulator time (2.601 s at this scale);
@@ -324,7 +324,7 @@ namespace CloudPartner.Emulator.Tests
         {
             foreach (var step in new[] { "displaydummycertify", "displaycertify", "displayprovision", "displaypackage", "live" })
             {
-                Server.State.SetStepDuration(step, TimeSpan.Zero);
+                Server.State.Settings = Server.State.Settings.WithStepDuration(step, TimeSpan.Zero);
             }
 
             var location = await Publish("contoso-app");

@@ -42,7 +42,7 @@ namespace CloudPartner.Emulator.Tests
 
         protected override void Configure(EmulatorOptions options)
         {
-            options.AcceptAnyToken = false;
+            options.Settings = options.Settings with { AcceptAnyToken = false };
             options.OAuthClients.Add(new OAuthClient { ClientId = SecretClient, TenantId = Tenant, Secret = Secret, PublicClient = false });
             var certificateClient = new OAuthClient { ClientId = CertificateClient, TenantId = Tenant, PublicClient = false };
             certificateClient.Certificates.Add(X509CertificateLoader.LoadCertificate(this.certificate.RawData));
@@ -123,7 +123,7 @@ namespace CloudPartner.Emulator.Tests
         [InlineData("grant_type=client_credentials&client_secret=x&scope=" + Scope, 400, "invalid_request", 900144)]
         [InlineData("grant_type=client_credentials&client_id=00000000-0000-0000-0000-000000000009&client_secret=x&scope=" + Scope, 400, "unauthorized_client", 700016)]
         [InlineData("grant_type=client_credentials&client_id=" + SecretClient + "&client_secret=" + Secret + "&scope=https://cloudpartner.azure.com/user_impersonation", 400, "invalid_scope", 1002012)]
-        [InlineData("grant_type=client_credentials&client_id=" + SecretClient + "&client_secret=" + Secret + "&scope=https://graph.microsoft.com/.default", 400, "invalid_resource", 500011)]
+        [InlineData("grant_type=client_credentials&client_id=" + SecretClient + "&client_secret=" + Secret + "&scope=https://management.azure.com/.default", 400, "invalid_resource", 500011)]
         [InlineData("grant_type=client_credentials&client_id=" + SecretClient + "&scope=" + Scope, 401, "invalid_client", 7000218)]
         public async Task AnswersBadRequestsWithTheirAadstsCodes(string form, int status, string error, int code)
         {

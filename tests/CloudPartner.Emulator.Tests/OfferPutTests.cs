@@ -183,7 +183,7 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task NewOffersCanBeCreatedMigrated()
         {
-            Server.State.NewOffersMigrated = true;
+            Server.State.Settings = Server.State.Settings with { NewOffersMigrated = true };
             using var response = await Put(Offer("brand-new"), NewOffer);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             Assert.NotNull(response.Headers.ETag);

@@ -87,7 +87,7 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task TokenExpiresAfterTheLifetimeCountedFromFirstUse()
         {
-            Server.State.TokenLifetime = TimeSpan.FromMinutes(30);
+            Server.State.Settings = Server.State.Settings with { TokenLifetimeSeconds = 30 * 60 };
             using (var first = await Get("/api/publishers"))
             {
                 Assert.Equal(HttpStatusCode.OK, first.StatusCode);

@@ -8,7 +8,7 @@ namespace CloudPartner.Emulator.Tests
     /// <summary>Strict mode: operations carry only the fields the documentation's samples show.</summary>
     public sealed class StrictModeTests : EmulatorTest
     {
-        protected override void Configure(EmulatorOptions options) => options.Strict = true;
+        protected override void Configure(EmulatorOptions options) => options.Settings = options.Settings with { Strict = true };
 
         [Fact]
         public async Task AnOperationHasOnlyTheFieldsOfTheGetOperationSample()
@@ -37,7 +37,7 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task StrictModeIsASettingOfTheAdminEndpoint()
         {
-            Assert.True(Server.State.Strict);
+            Assert.True(Server.State.Settings.Strict);
             var settings = await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings");
             Assert.True((bool)settings["strict"]!);
         }
@@ -45,11 +45,11 @@ namespace CloudPartner.Emulator.Tests
         [Fact]
         public async Task TheSignoffShapeIsASettingOfTheCommandLineAndTheAdminEndpoint()
         {
-            Assert.Equal(SignoffShape.Step, Program.Parse(new[] { "--signoff-shape", "step" }, out _).SignoffShape);
+            Assert.Equal(SignoffShape.Step, Program.Parse(new[] { "--signoff-shape", "step" }, out _).Settings.SignoffShape);
             Assert.Throws<System.ArgumentException>(() => Program.Parse(new[] { "--signoff-shape", "both" }, out _));
 
             await Admin(System.Net.Http.HttpMethod.Put, "/_emulator/settings", "{\"signoffShape\": \"step\"}");
-            Assert.Equal(SignoffShape.Step, Server.State.SignoffShape);
+            Assert.Equal(SignoffShape.Step, Server.State.Settings.SignoffShape);
             Assert.Equal("step", (string?)(await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings"))["signoffShape"]);
         }
     }

@@ -13,8 +13,7 @@ namespace CloudPartner.Emulator.Tests
     {
         protected override void Configure(EmulatorOptions options)
         {
-            options.TimeScale = 100000;
-            options.MinimumStepDuration = TimeSpan.FromSeconds(10);
+            options.Settings = options.Settings with { TimeScale = 100000, MinimumStepSeconds = 10 };
         }
 
         [Fact]
@@ -35,10 +34,10 @@ namespace CloudPartner.Emulator.Tests
         public async Task TheFloorIsASettingOfTheCommandLineAndTheAdminEndpoint()
         {
             var options = Program.Parse(new[] { "--time-scale", "100000", "--minimum-step-seconds", "30" }, out _);
-            Assert.Equal(TimeSpan.FromSeconds(30), options.MinimumStepDuration);
+            Assert.Equal(30, options.Settings.MinimumStepSeconds);
 
             await Admin(System.Net.Http.HttpMethod.Put, "/_emulator/settings", "{\"minimumStepSeconds\": 12}");
-            Assert.Equal(TimeSpan.FromSeconds(12), Server.State.MinimumStepDuration);
+            Assert.Equal(12, Server.State.Settings.MinimumStepSeconds);
             Assert.Equal(12, (double)(await Admin(System.Net.Http.HttpMethod.Get, "/_emulator/settings"))["minimumStepSeconds"]!);
         }
     }

@@ -48,7 +48,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task Reads_the_401_body_shape()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.AcceptAnyToken = false);
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { AcceptAnyToken = false });
             var connection = rig.Connect();
 
             var error = await Assert.ThrowsAsync<CpException>(() => connection.SendAsync(ApiRequest.Create(HttpMethod.Get, "/api/publishers"), null, default));

@@ -163,7 +163,7 @@ namespace CloudPartner.Engine.Tests
         public async Task A_hostile_legacy_Operation_Location_is_refused_too(bool dotDot)
         {
             await using var other = await EmulatorServer.StartAsync();
-            await using var rig = await EmulatorRig.StartAsync(o => o.LegacyOperationLocation = true);
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { LegacyOperationLocation = true });
             rig.Server.State.AddFault(Rule(dotDot ? HostileVariants.DotDotLocation : HostileVariants.ForeignLocation, "/api/publishers/contoso/offers/contoso-app/publish", other.BaseAddress));
 
             var error = await Assert.ThrowsAsync<CpException>(() => rig.Api().StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, null, default));

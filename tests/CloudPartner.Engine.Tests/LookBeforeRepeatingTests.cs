@@ -134,7 +134,7 @@ namespace CloudPartner.Engine.Tests
             await using var rig = await EmulatorRig.StartAsync(o =>
             {
                 o.Clock = clock;
-                o.StepDurations["live"] = TimeSpan.FromSeconds(1);
+                o.Settings = o.Settings.WithStepDuration("live", TimeSpan.FromSeconds(1));
             });
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, null, default);

@@ -137,7 +137,7 @@ namespace CloudPartner.Engine.Tests
         [InlineData(true, true, "/api/publishers/contoso/offers/contoso-vm/operations/")]
         public async Task Publishes_and_follows_every_location_form(bool migrated, bool legacyHeader, string expectedPath)
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.LegacyOperationLocation = legacyHeader);
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { LegacyOperationLocation = legacyHeader });
             rig.Server.State.UpdateOfferSettings("contoso", "contoso-vm", migrated: migrated);
 
             var operation = await rig.Api().StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, "a@contoso.com,b@contoso.com", null, default);
@@ -168,7 +168,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task A_second_publish_while_one_runs_is_a_conflict_where_the_service_refuses_repeats()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.RepeatConflict = true);
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { RepeatConflict = true });
             var api = rig.Api();
             await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 
@@ -199,7 +199,7 @@ namespace CloudPartner.Engine.Tests
         [InlineData(true)]
         public async Task Cancels_the_running_operation(bool synchronous)
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.SynchronousCancel = synchronous);
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { SynchronousCancel = synchronous });
             var api = rig.Api();
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 
@@ -208,6 +208,26 @@ namespace CloudPartner.Engine.Tests
 
             Assert.Equal(OperationState.Canceled, after.State);
             Assert.NotNull(cancel.Id);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task A_cancel_answered_with_its_own_operation_reports_the_operation_it_canceled(bool legacyHeader)
+        {
+            // test-vm is migrated: a 202 cancel points at the cancellation operation, not at the publish it cancels.
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { LegacyOperationLocation = legacyHeader });
+            var api = rig.Api();
+            var publish = await api.StartOperationAsync("contoso", "test-vm", OperationKind.Publish, null, null, default);
+
+            var canceled = await api.StartOperationAsync("contoso", "test-vm", OperationKind.Cancel, null, null, default);
+
+            var cancellationReads = (await rig.RequestsAsync()).Select(r => r.GetProperty("path").GetString()!)
+                .Where(p => p.Contains("/operations/", StringComparison.Ordinal) && !p.EndsWith(publish.Id!, StringComparison.Ordinal));
+            Assert.NotEmpty(cancellationReads);
+            Assert.Equal(publish.Id, canceled.Id);
+            Assert.Equal(OperationState.Canceled, canceled.State);
+            Assert.Equal("publish", canceled.SubmissionType);
         }
 
         [Fact]

@@ -50,7 +50,7 @@ namespace CloudPartner.Engine.Tests
         public static async Task<SignInRig> StartAsync(Action<EmulatorOptions>? configure = null)
         {
             var certificate = TestCertificates.CreateRsa("CN=CloudPartner test client");
-            var options = new EmulatorOptions { AcceptAnyToken = false, Clock = new ManualClock(DateTimeOffset.UtcNow) };
+            var options = new EmulatorOptions { Settings = new EmulatorSettings { AcceptAnyToken = false }, Clock = new ManualClock(DateTimeOffset.UtcNow) };
             options.OAuthClients.Add(new OAuthClient { ClientId = SecretClient, TenantId = Tenant, Secret = Secret, PublicClient = false });
             var certificateClient = new OAuthClient { ClientId = CertificateClient, TenantId = Tenant, PublicClient = false };
             certificateClient.Certificates.Add(X509CertificateLoader.LoadCertificate(certificate.RawData));

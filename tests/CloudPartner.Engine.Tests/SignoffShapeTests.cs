@@ -21,7 +21,7 @@ namespace CloudPartner.Engine.Tests
             await using var rig = await EmulatorRig.StartAsync(o =>
             {
                 o.Clock = new ManualClock(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero));
-                o.SignoffShape = shape;
+                o.Settings = o.Settings with { SignoffShape = shape };
             });
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, null, default);

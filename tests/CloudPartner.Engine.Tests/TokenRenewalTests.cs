@@ -61,7 +61,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task An_emulator_that_refuses_each_token_after_its_life_sees_no_401_from_a_renewing_session()
         {
-            await using var rig = await EmulatorRig.StartAsync(o => o.TokenLifetime = TimeSpan.FromSeconds(2));
+            await using var rig = await EmulatorRig.StartAsync(o => o.Settings = o.Settings with { TokenLifetimeSeconds = 2 });
             var api = rig.Api(tokens: new LoopbackTestTokenProvider(TimeSpan.FromSeconds(2)));
             var until = DateTime.UtcNow.AddSeconds(5);
             while (DateTime.UtcNow < until)

@@ -50,7 +50,7 @@ namespace CloudPartner.Engine.Tests
         [InlineData("completed")]
         public async Task A_go_live_wait_ends_succeeded_for_each_success_word(string word)
         {
-            await using var rig = await StartAsync(o => o.SuccessWord = word);
+            await using var rig = await StartAsync(o => o.Settings = o.Settings with { SuccessWord = word });
             var api = rig.SimulatedApi();
             var waiter = new OperationWaiter(api);
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
@@ -120,7 +120,7 @@ namespace CloudPartner.Engine.Tests
         {
             // A publish takes 15 min + 2 days + 1 day + 1 hour of emulator time to reach sign-off.
             var total = TimeSpan.FromMinutes(15) + TimeSpan.FromDays(3) + TimeSpan.FromHours(1);
-            await using var rig = await StartAsync(o => o.OperationRetryAfter = TimeSpan.FromMinutes(5));
+            await using var rig = await StartAsync(o => o.Settings = o.Settings with { OperationRetryAfterSeconds = 5 * 60 });
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 
@@ -137,7 +137,7 @@ namespace CloudPartner.Engine.Tests
         public async Task A_Retry_After_longer_than_the_cap_is_capped_and_said(int seconds)
         {
             // The defect: Retry-After 3000000 on polls slept 34.7 days though sign-off came hours later; 999999999 threw.
-            await using var rig = await StartAsync(o => o.OperationRetryAfter = TimeSpan.FromSeconds(seconds));
+            await using var rig = await StartAsync(o => o.Settings = o.Settings with { OperationRetryAfterSeconds = seconds });
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
             var observer = new RecordingObserver();
@@ -185,7 +185,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task A_401_during_a_wait_renews_the_token_once_and_goes_on()
         {
-            await using var rig = await StartAsync(o => o.TokenLifetime = TimeSpan.FromHours(10));
+            await using var rig = await StartAsync(o => o.Settings = o.Settings with { TokenLifetimeSeconds = 10 * 3600 });
             var tokens = new CountingTokenProvider(rig.Server.ManualClock!);
             var api = rig.SimulatedApi(tokens: tokens);
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
@@ -203,7 +203,7 @@ namespace CloudPartner.Engine.Tests
         [Fact]
         public async Task An_access_token_that_expires_mid_wait_ends_with_a_reconnect_and_resume_message()
         {
-            await using var rig = await StartAsync(o => o.TokenLifetime = TimeSpan.FromHours(10));
+            await using var rig = await StartAsync(o => o.Settings = o.Settings with { TokenLifetimeSeconds = 10 * 3600 });
             var api = rig.SimulatedApi();
             var publish = await api.StartOperationAsync("contoso", "contoso-vm", OperationKind.Publish, null, null, default);
 

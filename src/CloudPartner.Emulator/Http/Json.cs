@@ -15,6 +15,21 @@ namespace CloudPartner.Emulator.Http
         public static readonly JsonDocumentOptions ParseOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
         public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
+        /// <summary>How API answers are serialized: camelCase names, no HTML escaping, and a member left out when null (the
+        /// fields a mode does not show are null).</summary>
+        public static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        /// <summary>How the admin endpoint answers and reads: indented, every member shown, enums as camelCase words.</summary>
+        public static readonly JsonSerializerOptions Admin = new(EmulatorSettings.JsonOptions)
+        {
+            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            Converters = { new Z7Converter() },
+        };
+
         public static byte[] Write(Action<Utf8JsonWriter> write, bool indented = false)
         {
             var buffer = new ArrayBufferWriter<byte>(512);
@@ -65,15 +80,7 @@ namespace CloudPartner.Emulator.Http
             }
         }
 
-        public static byte[] Error(string code, string message) => Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("error");
-            w.WriteString("code", code);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
+        public static byte[] Error(string code, string message) => JsonSerializer.SerializeToUtf8Bytes(new { error = new { code, message } }, Api);
 
         /// <summary>Parses a JSON text into a node; throws <see cref="JsonException"/> (or <see cref="ArgumentException"/> on duplicate keys) when invalid.</summary>
         public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
@@ -118,6 +125,14 @@ namespace CloudPartner.Emulator.Http
 
         /// <summary>The weak ETag CPP uses: <c>W/"datetime'2017-06-07T06%3A15%3A40.4771399Z'"</c>.</summary>
         public static string ETag(DateTimeOffset time) => "W/\"datetime'" + Z7(time).Replace(":", "%3A", StringComparison.Ordinal) + "'\"";
+
+        /// <summary>Times in the admin endpoint's answers as CPP writes them (see <see cref="Z7"/>).</summary>
+        private sealed class Z7Converter : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
+        {
+            public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+            public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(Z7(value));
+        }
 
         public static bool TryParseTime(string? text, out DateTimeOffset time)
         {

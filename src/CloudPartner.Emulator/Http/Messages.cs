@@ -1,33 +1,40 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudPartner.Emulator.Http
 {
+    /// <summary>An API request with its body read, as the fault engine, the request log and the endpoints see it.</summary>
     internal sealed class ApiRequest
     {
-        public ApiRequest(string method, string path, IQueryCollection query, IHeaderDictionary headers, byte[] body, string baseUri)
+        public ApiRequest(HttpContext context, byte[] body)
         {
-            Method = method;
-            Path = path;
-            Query = query;
-            Headers = headers;
+            Context = context;
             Body = body;
-            BaseUri = baseUri;
         }
 
-        public string Method { get; }
+        public HttpContext Context { get; }
 
-        public string Path { get; }
+        public string Method => Context.Request.Method;
 
-        public IQueryCollection Query { get; }
+        public string Path => Context.Request.Path.Value ?? "/";
 
-        public IHeaderDictionary Headers { get; }
+        public IQueryCollection Query => Context.Request.Query;
+
+        public IHeaderDictionary Headers => Context.Request.Headers;
 
         public byte[] Body { get; }
 
         /// <summary>Scheme and authority the client used, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-        public string BaseUri { get; }
+        public string BaseUri => Context.Request.Scheme + "://" + Context.Request.Host.Value;
+
+        /// <summary>The request an endpoint is handling (set by <see cref="EmulatorTraffic"/>).</summary>
+        public static ApiRequest Of(HttpContext context) => context.Features.Get<ApiRequest>()!;
+
+        /// <summary>A route parameter of the matched endpoint, e.g. <c>publisherId</c>.</summary>
+        public string Route(string name) => Context.Request.RouteValues[name] as string ?? string.Empty;
     }
 
     internal enum ResponseSpecial
@@ -38,7 +45,8 @@ namespace CloudPartner.Emulator.Http
         NeverEndingBody,
     }
 
-    internal sealed class ApiResponse
+    /// <summary>An answer: endpoints return it, faults may replace it, and <see cref="EmulatorTraffic"/> logs and writes it.</summary>
+    internal sealed class ApiResponse : IResult
     {
         public const string JsonContentType = "application/json; charset=utf-8";
 
@@ -68,6 +76,23 @@ namespace CloudPartner.Emulator.Http
         public static ApiResponse Empty(int status) => new(status, null);
 
         public static ApiResponse Error(int status, string code, string message) => new(status, Http.Json.Error(code, message));
+
+        /// <summary>A typed answer serialized by System.Text.Json with the API's options.</summary>
+        public static ApiResponse Of<T>(int status, T value) => new(status, JsonSerializer.SerializeToUtf8Bytes(value, Http.Json.Api));
+
+        /// <summary>Hands the answer back to <see cref="EmulatorTraffic"/>, which writes it once faults have had their say.</summary>
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Features.Set(this);
+            return Task.CompletedTask;
+        }
+
+        public ApiResponse WithBody(byte[] body, string contentType = JsonContentType)
+        {
+            Body = body;
+            ContentType = contentType;
+            return this;
+        }
 
         public ApiResponse WithHeader(string name, string value)
         {

@@ -16,7 +16,8 @@ namespace CloudPartner.Emulator.OAuth
         string TokenFingerprint,
         DateTimeOffset ExpiresOn,
         string? AssertionFingerprint,
-        bool CertificateChainSent);
+        bool CertificateChainSent,
+        string Audience = OAuthState.Resource);
 
     /// <summary>A device code waiting for the user (or for the test hook that plays the user).</summary>
     public sealed record PendingDeviceCode(string UserCode, string ClientId, string TenantId, DateTimeOffset CreatedOn, DateTimeOffset ExpiresOn);
@@ -26,6 +27,9 @@ namespace CloudPartner.Emulator.OAuth
     {
         /// <summary>The only resource the emulator issues tokens for.</summary>
         public const string Resource = "https://cloudpartner.azure.com";
+
+        /// <summary>The Product Ingestion API's audience: Microsoft Graph.</summary>
+        public const string GraphResource = "https://graph.microsoft.com";
 
         /// <summary>The value App Service puts in <c>IDENTITY_HEADER</c> unless the options say otherwise.</summary>
         public const string DefaultManagedIdentityHeader = "emulator-identity-header";
@@ -306,7 +310,7 @@ namespace CloudPartner.Emulator.OAuth
         /// <summary>Registers an access token with the API (it expires there when it expires here) and logs it.</summary>
         internal void RecordIssue(string accessToken, IReadOnlyList<string>? publishers, OAuthIssue issue)
         {
-            state.RegisterToken(accessToken, issue.ExpiresOn, publishers);
+            state.RegisterToken(accessToken, issue.ExpiresOn, publishers, issue.Audience);
             lock (gate)
             {
                 accessTokens.Add((accessToken, publishers));

@@ -13,12 +13,12 @@ namespace CloudPartner.Emulator.Seed
     {
         public static void Seed(EmulatorState state, DateTimeOffset now)
         {
-            var contoso = state.AddPublisherCore("contoso", "Contoso", 1234567, new[] { "microsoft-azure-virtualmachines", "microsoft-azure-corevm", "microsoft-azure-applications" });
-            var fabrikam = state.AddPublisherCore("fabrikam", "Fabrikam", 7654321, new[] { "microsoft-azure-virtualmachines" });
+            var contoso = state.Catalog.AddPublisher("contoso", "Contoso", 1234567, new[] { "microsoft-azure-virtualmachines", "microsoft-azure-corevm", "microsoft-azure-applications" });
+            var fabrikam = state.Catalog.AddPublisher("fabrikam", "Fabrikam", 7654321, new[] { "microsoft-azure-virtualmachines" });
 
             // contoso-vm: the §4.4 GET sample (valid JSON), non-migrated, version 5 in production, and a failed publish
             // (certification blocked, as in the §4.11 sample) from a day ago.
-            var vm = state.SeedOfferCore(contoso, Parse(ContosoVm), migrated: false, etagOnGet: true, now);
+            var vm = state.Catalog.AddOffer(contoso, Parse(ContosoVm), migrated: false, etagOnGet: true, now);
             vm.MakeLive(vm.Draft, vm.Version);
             vm.BaseStatus = "failed";
             var failedDurations = new TimeSpan[OperationRecord.StepCount];
@@ -33,19 +33,19 @@ namespace CloudPartner.Emulator.Seed
                 FailCertification = true,
                 PreviewApplied = true,
             });
-            state.Refresh(vm, now);
+            vm.Refresh(now, state.Settings.SignoffShape);
 
             // test-vm: migrated (post-migration fields, changedTime without Z, int64-ish version, legacy keys in definition.offer).
-            state.SeedOfferCore(contoso, Parse(TestVm), migrated: true, etagOnGet: false, now);
+            state.Catalog.AddOffer(contoso, Parse(TestVm), migrated: true, etagOnGet: false, now);
 
             // contoso-large: a large, deep, migrated offer.
-            state.SeedOfferCore(contoso, Parse(LargeOffer()), migrated: true, etagOnGet: false, now);
+            state.Catalog.AddOffer(contoso, Parse(LargeOffer()), migrated: true, etagOnGet: false, now);
 
             // Simple never-published offers of other types, so $filter has something to filter.
-            state.SeedOfferCore(contoso, Parse(ContosoApp), migrated: false, etagOnGet: true, now);
-            state.SeedOfferCore(contoso, Parse(ContosoCoreVm), migrated: false, etagOnGet: true, now);
+            state.Catalog.AddOffer(contoso, Parse(ContosoApp), migrated: false, etagOnGet: true, now);
+            state.Catalog.AddOffer(contoso, Parse(ContosoCoreVm), migrated: false, etagOnGet: true, now);
 
-            state.SeedOfferCore(fabrikam, Parse(FabrikamVm), migrated: false, etagOnGet: true, now);
+            state.Catalog.AddOffer(fabrikam, Parse(FabrikamVm), migrated: false, etagOnGet: true, now);
         }
 
         private static JsonObject Parse(string json) => (JsonObject)Json.Parse(Encoding.UTF8.GetBytes(json))!;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudPartner.Emulator.Http;
 
 namespace CloudPartner.Emulator.State
 {
@@ -257,120 +255,6 @@ namespace CloudPartner.Emulator.State
         }
 
         private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-        /// <param name="strict">Only the fields the documentation's "GET operation" sample shows.</param>
-        public void WriteDetail(Utf8JsonWriter w, OperationView view, bool strict, SignoffShape signoffShape)
-        {
-            w.WriteStartObject();
-            if (!strict)
-            {
-                w.WriteString("id", Id.ToString("D"));
-                w.WriteString("submissionType", SubmissionType);
-                w.WriteString("createdDateTime", Json.Z7(Created));
-                w.WriteString("lastActionDateTime", Json.Z7(view.LastAction));
-            }
-
-            w.WriteString("status", view.Status);
-            w.WriteStartArray("messages");
-            w.WriteEndArray();
-            w.WriteNumber("publishingVersion", PublishingVersion);
-            w.WriteNumber("offerVersion", OfferVersion);
-            w.WriteString("cancellationRequestState", view.Running ? "canCancel" : "cannotCancel");
-            WriteSteps(w, view, signoffShape);
-            w.WriteStartArray("previewLinks");
-            w.WriteEndArray();
-            w.WriteStartArray("liveLinks");
-            w.WriteEndArray();
-            if (!Offer.Migrated)
-            {
-                w.WriteString("notificationEmails", Emails ?? string.Empty);
-            }
-
-            if (view.ErrorCode is null)
-            {
-                if (!strict)
-                {
-                    w.WriteNull("error");
-                }
-            }
-            else
-            {
-                w.WriteStartObject("error");
-                w.WriteString("code", view.ErrorCode);
-                w.WriteString("message", view.ErrorMessage);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-        }
-
-        /// <param name="strict">Only the fields the documentation's list sample shows.</param>
-        public void WriteSummary(Utf8JsonWriter w, OperationView view, bool strict)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", Id.ToString("D"));
-            w.WriteString("offerId", Offer.OfferId);
-            w.WriteNumber("offerVersion", OfferVersion);
-            w.WriteString("offerTypeId", Offer.OfferTypeId);
-            w.WriteString("publisherId", Offer.Publisher.Id);
-            w.WriteString("submissionType", SubmissionType);
-            w.WriteString("submissionState", view.Status);
-            w.WriteNumber("publishingVersion", PublishingVersion);
-            w.WriteString("slot", Slot);
-            w.WriteNumber("version", Created.UtcTicks);
-            w.WriteStartObject("definition");
-            w.WriteStartObject("metadata");
-            if (!Offer.Migrated)
-            {
-                w.WriteString("emails", Emails ?? string.Empty);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteString("changedTime", Json.Z7(view.LastAction));
-            if (!strict)
-            {
-                w.WriteString("createdDateTime", Json.Z7(Created));
-            }
-
-            w.WriteEndObject();
-        }
-
-        /// <param name="signoffShape">With <see cref="SignoffShape.Step"/> the sign-off step's name is its id, <c>publisher-signoff</c>.</param>
-        public static void WriteSteps(Utf8JsonWriter w, OperationView view, SignoffShape signoffShape)
-        {
-            w.WriteStartArray("steps");
-            for (var i = 0; i < StepCount; i++)
-            {
-                var definition = StepDefinition.All[i];
-                var step = view.Steps[i];
-                w.WriteStartObject();
-                if (definition.EstimatedTimeFrame is { } estimate)
-                {
-                    w.WriteString("estimatedTimeFrame", estimate);
-                }
-
-                w.WriteString("id", definition.Id);
-                w.WriteString("stepName", signoffShape == SignoffShape.Step && definition.Id == EmulatorSteps.PublisherSignoff ? definition.Id : definition.Name);
-                w.WriteString("description", definition.Description);
-                w.WriteString("status", step.Status);
-                w.WriteStartArray("messages");
-                foreach (var message in step.Messages)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("messageHtml", message.Html);
-                    w.WriteString("level", message.Level);
-                    w.WriteString("timestamp", Json.Z7(message.Timestamp));
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteNumber("progressPercentage", step.Progress);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
     }
 
     internal sealed class OperationView

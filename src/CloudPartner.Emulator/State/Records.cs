@@ -33,28 +33,10 @@ namespace CloudPartner.Emulator.State
             Offers.Add(offer);
             OffersById[offer.OfferId] = offer;
         }
-
-        public void Write(Utf8JsonWriter w)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", Id);
-            w.WriteStartObject("definition");
-            w.WriteString("displayText", DisplayText);
-            w.WriteStartArray("offerTypeCategories");
-            foreach (var category in OfferTypeCategories)
-            {
-                w.WriteStringValue(category);
-            }
-
-            w.WriteEndArray();
-            w.WriteNumber("sellerId", SellerId);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
     }
 
     /// <summary>One offer: the draft document (stored losslessly as a JsonObject), its slots, versions and operations.</summary>
-    internal sealed class OfferRecord
+    internal sealed partial class OfferRecord
     {
         private static readonly string[] MigrationFields = { "lockStatus", "pcMigrationStatus", "pcRedirectUri", "isvUpgradeRequest", "offerTypeChanges", "pricingNotRecalculatedRegions", "offerTypeVersionsOverride" };
 
@@ -136,6 +118,9 @@ namespace CloudPartner.Emulator.State
         public SortedDictionary<long, byte[]> Versions { get; } = new();
 
         public List<OperationRecord> Operations { get; } = new();
+
+        /// <summary>Cancellation operations (202 cancels point at them); kept apart, they never count as the offer's latest.</summary>
+        public List<CancellationRecord> Cancellations { get; } = new();
 
         public string OfferTypeId => Json.GetString(Draft["offerTypeId"]) ?? string.Empty;
 

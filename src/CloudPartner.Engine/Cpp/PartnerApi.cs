@@ -282,7 +282,18 @@ namespace CloudPartner.Engine.Cpp
                 try
                 {
                     var started = await GetOperationAsync(location, context, cancellationToken).ConfigureAwait(false);
-                    if (kind != OperationKind.Cancel)
+                    if (kind == OperationKind.Cancel)
+                    {
+                        // A 202 cancel may point at the cancellation's own operation rather than at the one it cancels;
+                        // the command reports the canceled operation either way.
+                        var canceled = IsCanceled(started) ? null : await FindStartedOperationAsync(publisherId, offerId, kind, before, context, cancellationToken).ConfigureAwait(false);
+                        if (canceled is not null)
+                        {
+                            context.Observer.Verbose($"The cancel request was accepted as operation {started.Id ?? location.ToString()} ({started.Status}); it canceled operation {canceled.Id}.");
+                            return canceled;
+                        }
+                    }
+                    else
                     {
                         started.SubmissionType ??= kind.ToString().ToLowerInvariant();
                         if (before.Any(o => !o.IsTerminal && string.Equals(o.Id, started.Id, StringComparison.OrdinalIgnoreCase)))
@@ -347,7 +358,7 @@ namespace CloudPartner.Engine.Cpp
                 foreach (var running in before.Where(o => o.Id != null && !o.IsTerminal))
                 {
                     var current = await RefreshAsync(running, context, cancellationToken).ConfigureAwait(false);
-                    if (current.State == OperationState.Canceled || string.Equals(current.CancellationRequestState, "cancelRequested", StringComparison.OrdinalIgnoreCase))
+                    if (IsCanceled(current))
                     {
                         return current;
                     }
@@ -362,6 +373,11 @@ namespace CloudPartner.Engine.Cpp
                 .OrderByDescending(o => o.CreatedDateTime ?? o.LastActionDateTime ?? DateTimeOffset.MinValue)
                 .FirstOrDefault();
             return match is null ? null : await RefreshAsync(match, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static bool IsCanceled(OperationInfo operation)
+        {
+            return operation.State == OperationState.Canceled || string.Equals(operation.CancellationRequestState, "cancelRequested", StringComparison.OrdinalIgnoreCase);
         }
 
         private async Task<OperationInfo> RefreshAsync(OperationInfo summary, CommandContext context, CancellationToken cancellationToken)

@@ -2,40 +2,32 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CloudPartner.Emulator.Http;
 using CloudPartner.Emulator.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
-namespace CloudPartner.Emulator.Http
+namespace CloudPartner.Emulator.Cpp
 {
-    /// <summary>The CPP REST API (cpp-api.md §1), quirks included. All handling happens under the state lock.</summary>
+    /// <summary>The CPP REST API (cpp-api.md §1), quirks included, under <c>/api</c>. Every call runs under the state's gate.</summary>
     internal sealed partial class CppApi
     {
-        private const string ApiVersion = EmulatorState.ApiVersion;
-        private static readonly byte[] InvalidApiVersionBody = Json.Error("InvalidAPIVersion", "Invalid api version. Allowed values are [2017-10-31]");
+        public const string ApiVersion = "2017-10-31";
+        private const string OfferRoute = "/publishers/{publisherId}/offers/{offerId}";
+        private static readonly byte[] InvalidApiVersionBody = Json.Error("InvalidAPIVersion", "Invalid api version. Allowed values are [" + ApiVersion + "]");
         private static readonly byte[] UnauthorizedBody = "{\"Message\":\"Authorization has been denied for this request.\"}"u8.ToArray();
         private static readonly byte[] ForbiddenBody = Json.Error("Forbidden", "User does not have the required permissions");
-        private static readonly byte[] OfferTypesBody = Json.Write(w =>
+        private static readonly OfferTypeBody[] OfferTypes =
         {
-            w.WriteStartArray();
-            foreach (var (id, text) in new[]
-            {
-                ("microsoft-azure-virtualmachines", "Virtual Machine"),
-                ("microsoft-azure-corevm", "Core Virtual Machine"),
-                ("microsoft-azure-applications", "Azure Application"),
-            })
-            {
-                w.WriteStartObject();
-                w.WriteString("id", id);
-                w.WriteStartObject("definition");
-                w.WriteString("displayText", text);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+            new("microsoft-azure-virtualmachines", new("Virtual Machine")),
+            new("microsoft-azure-corevm", new("Core Virtual Machine")),
+            new("microsoft-azure-applications", new("Azure Application")),
+        };
 
         private readonly EmulatorState state;
 
@@ -44,198 +36,101 @@ namespace CloudPartner.Emulator.Http
             this.state = state;
         }
 
-        public ApiResponse Handle(ApiRequest request)
+        private EmulatorSettings Settings => state.Settings;
+
+        public void Map(IEndpointRouteBuilder app)
         {
-            var path = request.Path;
-            if (path.Length > 1 && path[^1] == '/')
-            {
-                path = path.TrimEnd('/');
-            }
+            app.MapGet("/", () => ApiResponse.Of(200, new { name = "CloudPartner CPP emulator", api = "/api/publishers?api-version=" + ApiVersion, admin = "/_emulator/" }));
+            var api = app.MapGroup("/api");
+            api.MapGet("/publishers", Call(ListPublishers));
+            api.MapGet("/publishers/{publisherId}", Call(c => ApiResponse.Of(200, PublisherBody.Of(c.Publisher!))));
+            api.MapGet("/publishers/{publisherId}/offers", Call(ListOffers));
+            api.MapGet(OfferRoute, Call(c => GetDraft(c.Offer!)));
+            api.MapPut(OfferRoute, Call(PutOffer, offerMustExist: false));
+            api.MapGet(OfferRoute + "/status", Call(c => OfferStatus(c.Offer!, c.Now)));
+            api.MapGet(OfferRoute + "/submissions", Call(Submissions));
+            api.MapGet(OfferRoute + "/versions/{version}", Call(c => GetVersion(c.Offer!, c.Request.Route("version"))));
+            api.MapGet(OfferRoute + "/slot/{slot}", Call(c => GetSlot(c.Offer!, c.Request.Route("slot"))));
+            api.MapGet(OfferRoute + "/operations/{operationId}", Call(c => GetOperationByGuid(c.Offer!, c.Request.Route("operationId"), c.Now)));
+            api.MapPost(OfferRoute + "/publish", Call(Publish));
+            api.MapPost(OfferRoute + "/golive", Call(GoLive));
+            api.MapPost(OfferRoute + "/cancel", Call(Cancel));
+            api.MapGet("/operations/{legacyId}", Call(c => GetOperationByLegacyId(c.Request.Route("legacyId"), c.Token, c.Now)));
+            api.MapGet("/offerTypes", Call(_ => ApiResponse.Of(200, OfferTypes)));
+        }
 
-            if (!path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !string.Equals(path, "/api", StringComparison.OrdinalIgnoreCase))
-            {
-                if (path == "/" || path.Length == 0)
-                {
-                    return ApiResponse.Json(200, Json.Write(w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("name", "CloudPartner CPP emulator");
-                        w.WriteString("api", "/api/publishers?api-version=" + ApiVersion);
-                        w.WriteString("admin", "/_emulator/");
-                        w.WriteEndObject();
-                    }));
-                }
-
-                return NotFound("The requested resource was not found.");
-            }
-
+        /// <summary>
+        /// An endpoint: checks the api-version and the token, then, under the gate, the publisher and offer its route names
+        /// (403 for a publisher the token may not use, 404 for one that does not exist) before <paramref name="handler"/> runs.
+        /// </summary>
+        private Func<HttpContext, ApiResponse> Call(Func<CppCall, ApiResponse> handler, bool offerMustExist = true) => context =>
+        {
+            var request = ApiRequest.Of(context);
             var versions = request.Query["api-version"];
             if (versions.Count != 1 || !string.Equals(versions[0], ApiVersion, StringComparison.Ordinal))
             {
                 return ApiResponse.Json(400, InvalidApiVersionBody);
             }
 
-            var now = this.state.UtcNow;
-            var auth = this.state.Tokens.Check(request.Headers.Authorization, now, this.state.TokenLifetime, this.state.AcceptAnyToken, out var token);
+            var settings = Settings;
+            var auth = state.Tokens.Check(request.Headers.Authorization, state.UtcNow, settings.TokenLifetime, settings.AcceptAnyToken, OAuth.OAuthState.Resource, out var token);
             if (auth != AuthResult.Ok)
             {
-                var challenge = auth == AuthResult.Expired
-                    ? "Bearer error=\"invalid_token\", error_description=\"The access token has expired\""
-                    : auth == AuthResult.Unknown ? "Bearer error=\"invalid_token\"" : "Bearer";
+                var challenge = auth switch
+                {
+                    AuthResult.Expired => "Bearer error=\"invalid_token\", error_description=\"The access token has expired\"",
+                    AuthResult.WrongAudience => "Bearer error=\"invalid_token\", error_description=\"The audience is invalid\"",
+                    AuthResult.Unknown => "Bearer error=\"invalid_token\"",
+                    _ => "Bearer",
+                };
                 return ApiResponse.Json(401, UnauthorizedBody).WithHeader("WWW-Authenticate", challenge);
             }
 
-            var segments = path.Length > 5 ? path[5..].Split('/') : Array.Empty<string>();
-            lock (this.state.Gate)
+            lock (state.Gate)
             {
-                now = this.state.UtcNow;
-                return Route(request, segments, token, now);
+                var call = new CppCall(request, token, state.UtcNow, null, null);
+                if (context.Request.RouteValues.ContainsKey("publisherId"))
+                {
+                    var publisherId = request.Route("publisherId");
+                    if (!state.Tokens.IsAllowed(token, publisherId))
+                    {
+                        return ApiResponse.Json(403, ForbiddenBody);
+                    }
+
+                    call = call with { Publisher = state.Catalog.FindPublisher(publisherId) };
+                    if (call.Publisher is null)
+                    {
+                        return NotFound($"Publisher '{publisherId}' was not found.");
+                    }
+                }
+
+                if (context.Request.RouteValues.ContainsKey("offerId"))
+                {
+                    var offerId = request.Route("offerId");
+                    call = call with { Offer = call.Publisher!.OffersById.TryGetValue(offerId, out var offer) ? state.Refreshed(offer) : null };
+                    if (call.Offer is null && offerMustExist)
+                    {
+                        return NotFound($"Offer '{offerId}' was not found in publisher '{call.Publisher!.Id}'.");
+                    }
+                }
+
+                return handler(call);
             }
-        }
-
-        private ApiResponse Route(ApiRequest request, string[] s, string token, DateTimeOffset now)
-        {
-            if (s.Length == 0)
-            {
-                return NotFound("The requested resource was not found.");
-            }
-
-            var method = request.Method;
-            if (Is(s[0], "publishers"))
-            {
-                if (s.Length == 1)
-                {
-                    return Get(method) ?? ListPublishers(token);
-                }
-
-                var publisherId = s[1];
-                if (!this.state.Tokens.IsAllowed(token, publisherId))
-                {
-                    return ApiResponse.Json(403, ForbiddenBody);
-                }
-
-                var publisher = this.state.FindPublisher(publisherId);
-                if (s.Length == 2)
-                {
-                    return Get(method) ?? (publisher is null ? PublisherNotFound(publisherId) : ApiResponse.Json(200, Json.Write(publisher.Write)));
-                }
-
-                if (!Is(s[2], "offers"))
-                {
-                    return NotFound("The requested resource was not found.");
-                }
-
-                if (publisher is null)
-                {
-                    return PublisherNotFound(publisherId);
-                }
-
-                if (s.Length == 3)
-                {
-                    return Get(method) ?? ListOffers(request, publisher, now);
-                }
-
-                var offerId = s[3];
-                if (s.Length == 4)
-                {
-                    if (Is(method, "PUT"))
-                    {
-                        return PutOffer(request, publisher, offerId, now);
-                    }
-
-                    return Get(method, "GET, PUT") ?? WithOffer(publisher, offerId, now, offer => GetDraft(offer));
-                }
-
-                var action = s[4];
-                if (s.Length == 5)
-                {
-                    if (Is(action, "status"))
-                    {
-                        return Get(method) ?? WithOffer(publisher, offerId, now, OfferStatus);
-                    }
-
-                    if (Is(action, "submissions"))
-                    {
-                        return Get(method) ?? WithOffer(publisher, offerId, now, offer => Submissions(request, offer, now));
-                    }
-
-                    if (Is(action, "publish"))
-                    {
-                        return Post(method) ?? WithOffer(publisher, offerId, now, offer => Publish(request, offer, now));
-                    }
-
-                    if (Is(action, "golive"))
-                    {
-                        return Post(method) ?? WithOffer(publisher, offerId, now, offer => GoLive(request, offer, now));
-                    }
-
-                    if (Is(action, "cancel"))
-                    {
-                        return Post(method) ?? WithOffer(publisher, offerId, now, offer => Cancel(request, offer, now));
-                    }
-
-                    return NotFound("The requested resource was not found.");
-                }
-
-                if (s.Length == 6)
-                {
-                    var argument = s[5];
-                    if (Is(action, "versions"))
-                    {
-                        return Get(method) ?? WithOffer(publisher, offerId, now, offer => GetVersion(offer, argument));
-                    }
-
-                    if (Is(action, "slot"))
-                    {
-                        return Get(method) ?? WithOffer(publisher, offerId, now, offer => GetSlot(offer, argument));
-                    }
-
-                    if (Is(action, "operations"))
-                    {
-                        return Get(method) ?? WithOffer(publisher, offerId, now, offer => GetOperationByGuid(offer, argument, now));
-                    }
-                }
-
-                return NotFound("The requested resource was not found.");
-            }
-
-            if (Is(s[0], "operations") && s.Length == 2)
-            {
-                return Get(method) ?? GetOperationByLegacyId(s[1], token, now);
-            }
-
-            if (Is(s[0], "offerTypes") && s.Length == 1)
-            {
-                return Get(method) ?? ApiResponse.Json(200, OfferTypesBody);
-            }
-
-            return NotFound("The requested resource was not found.");
-        }
+        };
 
         // ---- reads ----------------------------------------------------------------------------------------------
 
-        private ApiResponse ListPublishers(string token)
+        private ApiResponse ListPublishers(CppCall call)
         {
-            return ApiResponse.Json(200, Json.Write(w =>
-            {
-                w.WriteStartArray();
-                foreach (var publisher in this.state.Publishers)
-                {
-                    if (this.state.Tokens.IsAllowed(token, publisher.Id))
-                    {
-                        publisher.Write(w);
-                    }
-                }
-
-                w.WriteEndArray();
-            }));
+            return ApiResponse.Of(200, state.Catalog.Publishers.Where(p => state.Tokens.IsAllowed(call.Token, p.Id)).Select(PublisherBody.Of));
         }
 
-        private ApiResponse ListOffers(ApiRequest request, PublisherRecord publisher, DateTimeOffset now)
+        private ApiResponse ListOffers(CppCall call)
         {
+            var publisher = call.Publisher!;
             string? field = null;
             string? value = null;
-            var filters = request.Query["$filter"];
+            var filters = call.Request.Query["$filter"];
             if (filters.Count > 0)
             {
                 var match = filters.Count == 1 ? FilterRegex().Match(filters[0] ?? string.Empty) : Match.Empty;
@@ -253,7 +148,7 @@ namespace CloudPartner.Emulator.Http
             var first = true;
             foreach (var offer in publisher.Offers)
             {
-                this.state.Refresh(offer, now);
+                state.Refreshed(offer);
                 if (field is not null)
                 {
                     var actual = Is(field, "offerTypeId") ? offer.OfferTypeId
@@ -334,79 +229,37 @@ namespace CloudPartner.Emulator.Http
             return ApiResponse.Error(400, "BadRequest", $"Invalid slot '{slot}'. Allowed values are [Draft, Preview, Production].");
         }
 
-        private ApiResponse OfferStatus(OfferRecord offer)
+        private ApiResponse OfferStatus(OfferRecord offer, DateTimeOffset now)
         {
-            var now = this.state.UtcNow;
             var latest = offer.LatestOperation;
-            var view = latest?.Evaluate(now);
-            return ApiResponse.Json(200, Json.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("status", latest is null ? "neverPublished" : offer.Status);
-                w.WriteStartArray("messages");
-                w.WriteEndArray();
-                if (view is null)
-                {
-                    w.WriteStartArray("steps");
-                    w.WriteEndArray();
-                }
-                else
-                {
-                    OperationRecord.WriteSteps(w, view, this.state.SignoffShape);
-                }
-
-                w.WriteStartArray("previewLinks");
-                w.WriteEndArray();
-                w.WriteStartArray("liveLinks");
-                w.WriteEndArray();
-                if (!offer.Migrated && latest is not null)
-                {
-                    w.WriteString("notificationEmails", latest.Emails ?? string.Empty);
-                }
-
-                w.WriteEndObject();
-            }));
+            var steps = latest is null ? Enumerable.Empty<StepBody>() : StepBody.Of(latest.Evaluate(now), Settings.SignoffShape);
+            var emails = !offer.Migrated && latest is not null ? latest.Emails ?? string.Empty : null;
+            return ApiResponse.Of(200, new OfferStatusBody(latest is null ? "neverPublished" : offer.Status, [], steps, [], [], emails));
         }
 
-        private ApiResponse Submissions(ApiRequest request, OfferRecord offer, DateTimeOffset now)
+        private ApiResponse Submissions(CppCall call)
         {
-            var filter = request.Query["status"];
-            var filterValue = filter.Count > 0 ? filter[0] : null;
-            var state = request.Query["submissionState"];
-            if (state.Count > 0)
-            {
-                filterValue = state[0];
-            }
-
-            return ApiResponse.Json(200, Json.Write(w =>
-            {
-                w.WriteStartArray();
-                for (var i = offer.Operations.Count - 1; i >= 0; i--)
-                {
-                    var op = offer.Operations[i];
-                    var view = op.Evaluate(now);
-                    if (!string.IsNullOrEmpty(filterValue) && !string.Equals(filterValue, view.Status, StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    op.WriteSummary(w, view, this.state.Strict);
-                }
-
-                w.WriteEndArray();
-            }));
+            var query = call.Request.Query;
+            var wanted = query["submissionState"].FirstOrDefault() ?? query["status"].FirstOrDefault();
+            var strict = Settings.Strict;
+            return ApiResponse.Of(200, Enumerable.Reverse(call.Offer!.Operations)
+                .Select(op => (op, view: op.Evaluate(call.Now)))
+                .Where(o => string.IsNullOrEmpty(wanted) || string.Equals(wanted, o.view.Status, StringComparison.OrdinalIgnoreCase))
+                .Select(o => SubmissionBody.Of(o.op, o.view, strict)));
         }
 
         private ApiResponse GetOperationByGuid(OfferRecord offer, string id, DateTimeOffset now)
         {
             if (Guid.TryParse(id, out var guid))
             {
-                foreach (var op in offer.Operations)
+                if (offer.Operations.FirstOrDefault(op => op.Id == guid) is { } op)
                 {
-                    if (op.Id == guid)
-                    {
-                        return OperationDetail(op, now);
-                    }
+                    return OperationDetail(op, now);
+                }
+
+                if (offer.Cancellations.FirstOrDefault(c => c.Id == guid) is { } cancellation)
+                {
+                    return WithRetryAfter(ApiResponse.Of(200, OperationBody.Of(cancellation, Settings.SuccessWord, Settings.Strict)));
                 }
             }
 
@@ -422,18 +275,18 @@ namespace CloudPartner.Emulator.Http
                 return NotFound($"Operation '{id}' was not found. The expected form is {{publisherId}}${{offerId}}${{n}}$preview|production.");
             }
 
-            if (!this.state.Tokens.IsAllowed(token, parts[0]))
+            if (!state.Tokens.IsAllowed(token, parts[0]))
             {
                 return ApiResponse.Json(403, ForbiddenBody);
             }
 
-            var offer = this.state.FindOffer(parts[0], parts[1]);
+            var offer = state.Catalog.FindOffer(parts[0], parts[1]);
             if (offer is null)
             {
                 return NotFound($"Operation '{id}' was not found: offer '{parts[0]}/{parts[1]}' does not exist.");
             }
 
-            this.state.Refresh(offer, now);
+            state.Refreshed(offer);
             var goLive = Is(parts[3], "production");
             for (var i = offer.Operations.Count - 1; i >= 0; i--)
             {
@@ -449,20 +302,22 @@ namespace CloudPartner.Emulator.Http
 
         private ApiResponse OperationDetail(OperationRecord op, DateTimeOffset now)
         {
-            var view = op.Evaluate(now);
-            var response = ApiResponse.Json(200, Json.Write(w => op.WriteDetail(w, view, this.state.Strict, this.state.SignoffShape)));
-            if (this.state.OperationRetryAfterUnlocked is { } retry)
-            {
-                response.WithHeader("Retry-After", ((long)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-            }
+            return WithRetryAfter(ApiResponse.Of(200, OperationBody.Of(op, op.Evaluate(now), Settings.Strict, Settings.SignoffShape)));
+        }
 
-            return response;
+        private ApiResponse WithRetryAfter(ApiResponse response)
+        {
+            return Settings.OperationRetryAfterSeconds is { } seconds
+                ? response.WithHeader("Retry-After", ((long)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture))
+                : response;
         }
 
         // ---- writes ---------------------------------------------------------------------------------------------
 
-        private ApiResponse PutOffer(ApiRequest request, PublisherRecord publisher, string offerId, DateTimeOffset now)
+        private ApiResponse PutOffer(CppCall call)
         {
+            var (request, publisher, now) = (call.Request, call.Publisher!, call.Now);
+            var offerId = request.Route("offerId");
             JsonObject? document;
             try
             {
@@ -488,7 +343,7 @@ namespace CloudPartner.Emulator.Http
                 return ApiResponse.Error(400, "BadRequest", $"The property '{readOnlyKey}' is read-only and cannot be written. Remove it from the offer document before sending it.");
             }
 
-            var existing = publisher.OffersById.TryGetValue(offerId, out var found) ? found : null;
+            var existing = call.Offer;
             var ifMatch = request.Headers.IfMatch.ToString();
             if (existing is null)
             {
@@ -497,12 +352,8 @@ namespace CloudPartner.Emulator.Http
                     return ApiResponse.Error(412, "PreconditionFailed", $"Offer '{offerId}' does not exist, so the If-Match ETag cannot match. Send no If-Match (or '*') to create it.");
                 }
 
-                var offer = new OfferRecord(publisher, offerId, document)
-                {
-                    Migrated = this.state.NewOffersMigrated,
-                    EtagOnGet = !this.state.NewOffersMigrated,
-                    Version = this.state.NewOffersMigrated ? 0 : 1,
-                };
+                var migrated = Settings.NewOffersMigrated;
+                var offer = new OfferRecord(publisher, offerId, document) { Migrated = migrated, EtagOnGet = !migrated, Version = migrated ? 0 : 1 };
                 SetIdentity(document, publisher.Id, offerId);
                 offer.ApplyServerFields();
                 offer.Touch(now);
@@ -516,7 +367,6 @@ namespace CloudPartner.Emulator.Http
                 return ApiResponse.Error(409, "InvalidResourceId", "Offer ID already exists. If you wanted to update an existing offer, please ensure If-Match header is specified as per documentation.");
             }
 
-            this.state.Refresh(existing, now);
             if (!IfMatchAccepts(ifMatch, existing.ETag))
             {
                 return ApiResponse.Error(412, "PreconditionFailed", $"The offer '{offerId}' has been modified since it was retrieved: the If-Match ETag does not match the current ETag. Retrieve the offer again and retry.");
@@ -608,17 +458,17 @@ namespace CloudPartner.Emulator.Http
             }
         }
 
-        private ApiResponse Publish(ApiRequest request, OfferRecord offer, DateTimeOffset now)
+        private ApiResponse Publish(CppCall call)
         {
+            var (request, offer, now) = (call.Request, call.Offer!, call.Now);
             if (!TryReadEmails(request.Body, out var emails, out var error))
             {
                 return error!;
             }
 
-            this.state.Refresh(offer, now);
-            if (EmulatorState.RunningOperation(offer, now, out _) is { } running)
+            if (offer.RunningOperation(now, out _) is { } running)
             {
-                return !running.IsGoLive && !this.state.RepeatConflict
+                return !running.IsGoLive && !Settings.RepeatConflict
                     ? Accepted(request, running, 202, publish: true)
                     : AlreadyRunning(offer, running);
             }
@@ -629,27 +479,27 @@ namespace CloudPartner.Emulator.Http
             }
 
             var publishingVersion = offer.Version + 1;
-            var op = new OperationRecord(offer, false, publishingVersion, offer.Version, now, this.state.ScaledDurations(), this.state.SuccessWordUnlocked)
+            var op = new OperationRecord(offer, false, publishingVersion, offer.Version, now, Settings.ScaledDurations(), Settings.SuccessWord)
             {
                 Emails = emails,
                 FailCertification = offer.FailCertification,
                 Snapshot = (JsonObject)offer.Draft.DeepClone(),
             };
             offer.Operations.Add(op);
-            this.state.Refresh(offer, now);
+            state.Refreshed(offer);
             return Accepted(request, op, 202, publish: true);
         }
 
-        private ApiResponse GoLive(ApiRequest request, OfferRecord offer, DateTimeOffset now)
+        private ApiResponse GoLive(CppCall call)
         {
-            this.state.Refresh(offer, now);
-            var running = EmulatorState.RunningOperation(offer, now, out var view);
+            var (request, offer, now) = (call.Request, call.Offer!, call.Now);
+            var running = offer.RunningOperation(now, out var view);
             if (running is null)
             {
                 return ApiResponse.Error(409, "Conflict", $"No publish operation of offer '{offer.OfferId}' is waiting for publisher signoff. Publish the offer and wait until it reaches the publisher-signoff step before going live.");
             }
 
-            if (running.IsGoLive && !this.state.RepeatConflict)
+            if (running.IsGoLive && !Settings.RepeatConflict)
             {
                 return Accepted(request, running, 202);
             }
@@ -660,64 +510,77 @@ namespace CloudPartner.Emulator.Http
             }
 
             running.SignedOffAt = now;
-            var op = new OperationRecord(offer, true, running.PublishingVersion, offer.Version, now, this.state.ScaledDurations(), this.state.SuccessWordUnlocked)
+            var op = new OperationRecord(offer, true, running.PublishingVersion, offer.Version, now, Settings.ScaledDurations(), Settings.SuccessWord)
             {
                 Emails = running.Emails,
                 PublishOperation = running,
             };
             offer.Operations.Add(op);
-            this.state.Refresh(offer, now);
+            state.Refreshed(offer);
             return Accepted(request, op, 202);
         }
 
-        private ApiResponse Cancel(ApiRequest request, OfferRecord offer, DateTimeOffset now)
+        /// <summary>
+        /// Cancels the running operation at once. Synchronously (200) the answer is the canceled operation; otherwise 202
+        /// points at the cancellation's own operation, as the documentation words it. A non-migrated offer's Location is the
+        /// relative form the documentation shows, which names the canceled publish or go-live (it has no form of its own).
+        /// </summary>
+        private ApiResponse Cancel(CppCall call)
         {
-            if (!TryReadEmails(request.Body, out _, out var error))
+            var (request, offer, now) = (call.Request, call.Offer!, call.Now);
+            if (!TryReadEmails(request.Body, out var emails, out var error))
             {
                 return error!;
             }
 
-            this.state.Refresh(offer, now);
-            var running = EmulatorState.RunningOperation(offer, now, out _);
+            var running = offer.RunningOperation(now, out _);
             if (running is null)
             {
                 return ApiResponse.Error(409, "Conflict", $"There is no running operation to cancel on offer '{offer.OfferId}'.");
             }
 
             running.CanceledAt = now;
-            this.state.Refresh(offer, now);
-            if (this.state.SynchronousCancel)
+            state.Refreshed(offer);
+            if (Settings.SynchronousCancel)
             {
-                var response = Accepted(request, running, 200);
-                var view = running.Evaluate(now);
-                response.Body = Json.Write(w => running.WriteDetail(w, view, this.state.Strict, this.state.SignoffShape));
-                response.ContentType = ApiResponse.JsonContentType;
-                return response;
+                var canceled = OperationDetail(running, now);
+                return Accepted(request, running, 200).WithBody(canceled.Body!);
             }
 
-            return Accepted(request, running, 202);
+            var cancellation = new CancellationRecord(Guid.NewGuid(), running, now, emails);
+            offer.Cancellations.Add(cancellation);
+            var guidPath = GuidPath(offer, cancellation.Id);
+            return Settings.LegacyOperationLocation
+                ? ApiResponse.Empty(202).WithHeader("Operation-Location", request.BaseUri + guidPath)
+                : ApiResponse.Empty(202).WithHeader("Location", offer.Migrated ? guidPath + "?api-version=" + ApiVersion : RelativeLocation(running));
         }
 
         /// <summary>
-        /// The answer to a POST that started (or canceled) <paramref name="op"/>. In the 2018 documentation's mode the header
-        /// is Operation-Location, in the form the documentation gives each request: a publish of a non-migrated offer gets the
-        /// relative non-migrated form, a go-live or a cancel the absolute GUID form.
+        /// The answer to a POST that started <paramref name="op"/> (or found it running). In the 2018 documentation's mode
+        /// the header is Operation-Location, in the form the documentation gives each request: a publish of a non-migrated
+        /// offer gets the relative non-migrated form, a go-live the absolute GUID form.
         /// </summary>
         private ApiResponse Accepted(ApiRequest request, OperationRecord op, int status, bool publish = false)
         {
             var response = ApiResponse.Empty(status);
-            if (this.state.LegacyOperationLocation)
-            {
-                response.WithHeader("Operation-Location", publish && !op.Offer.Migrated
-                    ? EmulatorState.RelativeLocation(op)
-                    : request.BaseUri + EmulatorState.GuidPath(op));
-            }
-            else
-            {
-                response.WithHeader("Location", EmulatorState.RelativeLocation(op));
-            }
+            return Settings.LegacyOperationLocation
+                ? response.WithHeader("Operation-Location", publish && !op.Offer.Migrated ? RelativeLocation(op) : request.BaseUri + GuidPath(op.Offer, op.Id))
+                : response.WithHeader("Location", RelativeLocation(op));
+        }
 
-            return response;
+        /// <summary>The <c>Location</c> value for an operation, by the offer's migration state.</summary>
+        internal static string RelativeLocation(OperationRecord op)
+        {
+            var offer = op.Offer;
+            return offer.Migrated
+                ? GuidPath(offer, op.Id) + "?api-version=" + ApiVersion
+                : "/api/operations/" + Uri.EscapeDataString(offer.Publisher.Id) + "$" + Uri.EscapeDataString(offer.OfferId) + "$"
+                    + op.PublishingVersion.ToString(CultureInfo.InvariantCulture) + "$" + op.LegacySlot + "?api-version=" + ApiVersion;
+        }
+
+        private static string GuidPath(OfferRecord offer, Guid id)
+        {
+            return "/api/publishers/" + Uri.EscapeDataString(offer.Publisher.Id) + "/offers/" + Uri.EscapeDataString(offer.OfferId) + "/operations/" + id.ToString("D");
         }
 
         private static ApiResponse AlreadyRunning(OfferRecord offer, OperationRecord running, string extra = "")
@@ -800,33 +663,14 @@ namespace CloudPartner.Emulator.Http
 
         // ---- helpers --------------------------------------------------------------------------------------------
 
-        private ApiResponse WithOffer(PublisherRecord publisher, string offerId, DateTimeOffset now, Func<OfferRecord, ApiResponse> handler)
-        {
-            if (!publisher.OffersById.TryGetValue(offerId, out var offer))
-            {
-                return NotFound($"Offer '{offerId}' was not found in publisher '{publisher.Id}'.");
-            }
-
-            this.state.Refresh(offer, now);
-            return handler(offer);
-        }
-
-        private static ApiResponse? Get(string method, string allow = "GET") => Is(method, "GET") ? null : MethodNotAllowed(method, allow);
-
-        private static ApiResponse? Post(string method) => Is(method, "POST") ? null : MethodNotAllowed(method, "POST");
-
-        private static ApiResponse MethodNotAllowed(string method, string allow)
-        {
-            return ApiResponse.Error(405, "MethodNotAllowed", $"The requested resource does not support http method '{method}'.").WithHeader("Allow", allow);
-        }
-
         private static ApiResponse NotFound(string message) => ApiResponse.Error(404, "NotFound", message);
-
-        private static ApiResponse PublisherNotFound(string publisherId) => NotFound($"Publisher '{publisherId}' was not found.");
 
         private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
         [GeneratedRegex(@"^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
         private static partial Regex FilterRegex();
     }
+
+    /// <summary>One CPP call: the request, its token, the time it is handled at, and the publisher and offer its route names.</summary>
+    internal sealed record CppCall(ApiRequest Request, string Token, DateTimeOffset Now, PublisherRecord? Publisher, OfferRecord? Offer);
 }

@@ -14,8 +14,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace CloudPartner.Emulator.Http
 {
-    /// <summary>The single terminal middleware: admin routing, fault injection, request logging, CPP API, response writing.</summary>
-    internal sealed class EmulatorPipeline
+    /// <summary>
+    /// The middleware every request passes after routing. Admin requests (loopback only) go straight to their endpoints.
+    /// API and identity requests meet the fault rules, then their endpoint (which returns an <see cref="ApiResponse"/>),
+    /// then the request log; this class writes the answer, so a fault can replace or damage what the endpoint said.
+    /// </summary>
+    internal sealed class EmulatorTraffic
     {
         private const string AdminPrefix = "/_emulator";
         private static readonly byte[] NullBody = "null"u8.ToArray();
@@ -23,33 +27,28 @@ namespace CloudPartner.Emulator.Http
             "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Microsoft-Azure-Application-Gateway/v2</center>\r\n</body>\r\n</html>\r\n");
 
         private readonly EmulatorState state;
-        private readonly CppApi api;
-        private readonly OAuthApi oauth;
-        private readonly AdminApi admin;
         private readonly CancellationToken stopping;
 
-        public EmulatorPipeline(EmulatorState state, CancellationToken stopping)
+        public EmulatorTraffic(EmulatorState state, CancellationToken stopping)
         {
             this.state = state;
-            api = new CppApi(state);
-            oauth = new OAuthApi(state);
-            this.admin = new AdminApi(state);
             this.stopping = stopping;
         }
 
-        public async Task InvokeAsync(HttpContext context)
+        public async Task InvokeAsync(HttpContext context, RequestDelegate next)
         {
-            var request = context.Request;
-            var path = request.Path.Value ?? "/";
+            var path = context.Request.Path.Value ?? "/";
+            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            var request = new ApiRequest(context, body);
+            context.Features.Set(request);
             if (path.StartsWith(AdminPrefix, StringComparison.OrdinalIgnoreCase) && (path.Length == AdminPrefix.Length || path[AdminPrefix.Length] == '/'))
             {
-                await HandleAdminAsync(context, path).ConfigureAwait(false);
+                await WriteAsync(context, await AdminAsync(context, next).ConfigureAwait(false)).ConfigureAwait(false);
                 return;
             }
 
             var time = state.UtcNow;
             var sequence = state.Log.NextSequence();
-            var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
             var decision = state.Faults.Evaluate(request.Method, path, Caller(context), time);
             if (decision.LatencyMs > 0)
             {
@@ -60,22 +59,22 @@ namespace CloudPartner.Emulator.Http
             ApiResponse response;
             if (fault is not null && fault.Phase == FaultPhase.Before && !fault.AlwaysHandles)
             {
-                response = ApplyFault(fault, null, request.Path.Value + request.QueryString.Value);
+                response = ApplyFault(fault, null, path + context.Request.QueryString.Value);
             }
             else
             {
                 ApiResponse handled;
                 try
                 {
-                    var apiRequest = new ApiRequest(request.Method, path, request.Query, request.Headers, body, request.Scheme + "://" + request.Host.Value);
-                    handled = OAuthApi.Matches(path) ? oauth.Handle(apiRequest) : api.Handle(apiRequest);
+                    await next(context).ConfigureAwait(false);
+                    handled = context.Features.Get<ApiResponse>() ?? Unrouted(context);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     handled = ApiResponse.Error(500, "InternalServerError", "Emulator error: " + ex.Message);
                 }
 
-                response = fault is null ? handled : ApplyFault(fault, handled, request.Path.Value + request.QueryString.Value);
+                response = fault is null ? handled : ApplyFault(fault, handled, path + context.Request.QueryString.Value);
             }
 
             response.Fault = fault?.Describe() ?? (decision.LatencyMs + decision.LatencyAfterMs > 0 ? "latency" : null);
@@ -85,9 +84,9 @@ namespace CloudPartner.Emulator.Http
                 Time = time,
                 Method = request.Method,
                 Path = path,
-                Query = request.QueryString.Value ?? string.Empty,
+                Query = context.Request.QueryString.Value ?? string.Empty,
                 Headers = MaskedHeaders(request.Headers),
-                Body = RequestLog.BodyText(body, request.ContentType, OAuthApi.Matches(path)),
+                Body = RequestLog.BodyText(body, context.Request.ContentType, IdentityApi.Serves(context)),
                 Status = response.Special == ResponseSpecial.Abort ? 0 : response.Status,
                 Fault = response.Fault,
             });
@@ -99,22 +98,42 @@ namespace CloudPartner.Emulator.Http
             await WriteAsync(context, response).ConfigureAwait(false);
         }
 
-        private async Task HandleAdminAsync(HttpContext context, string path)
+        /// <summary>The answer when no endpoint took the request: 405 where the path is known but the method is not, else 404.</summary>
+        private static ApiResponse Unrouted(HttpContext context)
+        {
+            var method = context.Request.Method;
+            if (context.Response.StatusCode != StatusCodes.Status405MethodNotAllowed)
+            {
+                return ApiResponse.Error(404, "NotFound", "The requested resource was not found.");
+            }
+
+            var allow = context.Response.Headers.Allow.ToString();
+            context.Response.Headers.Remove("Allow");
+            return IdentityApi.Serves(context)
+                ? IdentityApi.MethodNotAllowed(context, allow)
+                : ApiResponse.Error(405, "MethodNotAllowed", $"The requested resource does not support http method '{method}'.").WithHeader("Allow", allow);
+        }
+
+        private static async Task<ApiResponse> AdminAsync(HttpContext context, RequestDelegate next)
         {
             var remote = context.Connection.RemoteIpAddress;
-            if (remote is not null && remote.IsIPv4MappedToIPv6)
+            if (remote is not null && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
             {
-                remote = remote.MapToIPv4();
+                return ApiResponse.Error(403, "Forbidden", "The admin endpoint only answers loopback clients.");
             }
 
-            if (remote is not null && !IPAddress.IsLoopback(remote))
+            try
             {
-                await WriteAsync(context, ApiResponse.Error(403, "Forbidden", "The admin endpoint only answers loopback clients.")).ConfigureAwait(false);
-                return;
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException or OverflowException)
+            {
+                return ApiResponse.Error(400, "BadRequest", ex.Message);
             }
 
-            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-            await WriteAsync(context, this.admin.Handle(context.Request.Method, path, body)).ConfigureAwait(false);
+            return context.Features.Get<ApiResponse>() ?? (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+                ? ApiResponse.Error(405, "MethodNotAllowed", $"The admin route does not support http method '{context.Request.Method}'.")
+                : ApiResponse.Error(404, "NotFound", $"Unknown admin route '{context.Request.Path}'. GET /_emulator/ lists the routes."));
         }
 
         private ApiResponse ApplyFault(FaultRule fault, ApiResponse? handled, string pathAndQuery)
