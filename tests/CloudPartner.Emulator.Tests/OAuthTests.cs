@@ -103,6 +103,20 @@ namespace CloudPartner.Emulator.Tests
         }
 
         [Fact]
+        public async Task IssuesGraphTokensForTheProductIngestionApiThatTheCppApiRefuses()
+        {
+            var json = await ReadJson(await PostToken(("grant_type", "client_credentials"), ("client_id", SecretClient), ("client_secret", Secret), ("scope", "https://graph.microsoft.com/.default")));
+            var token = (string)json["access_token"]!;
+            Assert.Equal("https://graph.microsoft.com", (string?)Claims(token)["aud"]);
+
+            using var api = NewClient(Server, token);
+            using var refused = await api.GetAsync(Api("/api/publishers"));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("audience", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.Equal("https://graph.microsoft.com", Assert.Single(Server.State.OAuth.GetIssued()).Audience);
+        }
+
+        [Fact]
         public async Task RefusesAWrongSecretAsEntraIdDoes()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl) { Content = Form(("grant_type", "client_credentials"), ("client_id", SecretClient), ("client_secret", "wrong"), ("scope", Scope)) };
