@@ -46,8 +46,10 @@ namespace CloudPartner.Emulator.OAuth
             return AadError(ApiRequest.Of(context), 405, "invalid_request", 900561, $"The endpoint only accepts {allow} requests. Received a {context.Request.Method} request.");
         }
 
-        public void Map(IEndpointRouteBuilder app)
+        public void Map(IEndpointRouteBuilder endpoints)
         {
+            // Its routes start with a tenant, not a fixed prefix: the group has none.
+            var app = endpoints.MapGroup(string.Empty);
             app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant) => OpenIdConfiguration(ApiRequest.Of(c), tenant));
             app.MapGet("/{tenant}/discovery/instance", (HttpContext c) => InstanceDiscovery(ApiRequest.Of(c)));
             app.MapGet("/{tenant}/discovery/v2.0/keys", Keys);
