@@ -10,6 +10,7 @@ using CloudPartner.Emulator.Cpp;
 using CloudPartner.Emulator.Hosting;
 using CloudPartner.Emulator.Http;
 using CloudPartner.Emulator.OAuth;
+using CloudPartner.Emulator.ProductIngestion;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,7 +21,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CloudPartner.Emulator
 {
-    /// <summary>A running emulator on loopback: the CPP API, its identity provider and the admin endpoint, each a route group. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
+    /// <summary>A running emulator on loopback: the CPP API, the Product Ingestion API, their identity provider and the admin endpoint, each a route group. Start one with <see cref="StartAsync"/>, dispose it to stop.</summary>
     public sealed class EmulatorServer : IAsyncDisposable
     {
         private readonly WebApplication app;
@@ -100,6 +101,7 @@ namespace CloudPartner.Emulator
             app.UseRouting();
             app.Use(traffic.InvokeAsync);
             new CppApi(state).Map(app);
+            new ProductIngestionApi(state).Map(app);
             new AdminApi(state).Map(app);
             new IdentityApi(state).Map(app);
             try

@@ -154,17 +154,15 @@ namespace CloudPartner.Emulator
         /// <summary>The six step durations on the real clock for an operation starting now.</summary>
         internal TimeSpan[] ScaledDurations()
         {
-            var floor = TimeSpan.FromSeconds(MinimumStepSeconds);
-            return EmulatorSteps.All.Select(id =>
-            {
-                if (!StepDurations.TryGetValue(id, out var seconds))
-                {
-                    return TimeSpan.Zero;
-                }
+            return EmulatorSteps.All.Select(id => StepDurations.TryGetValue(id, out var seconds) ? Scaled(TimeSpan.FromSeconds(seconds)) : TimeSpan.Zero).ToArray();
+        }
 
-                var scaled = TimeSpan.FromTicks((long)Math.Round(TimeSpan.FromSeconds(seconds).Ticks / TimeScale));
-                return scaled > TimeSpan.Zero && scaled < floor ? floor : scaled;
-            }).ToArray();
+        /// <summary>A duration of emulator time on the real clock: divided by the time scale, no shorter than the floor.</summary>
+        internal TimeSpan Scaled(TimeSpan duration)
+        {
+            var scaled = TimeSpan.FromTicks((long)Math.Round(duration.Ticks / TimeScale));
+            var floor = TimeSpan.FromSeconds(MinimumStepSeconds);
+            return scaled > TimeSpan.Zero && scaled < floor ? floor : scaled;
         }
     }
 }

@@ -60,8 +60,8 @@ namespace CloudPartner.Emulator
         /// <summary>200 with a body that never ends (until the client gives up or the server stops).</summary>
         public const string NeverEndingBody = "neverEndingBody";
 
-        /// <summary>The real response with its <c>Location</c>/<c>Operation-Location</c> pointing to
-        /// <see cref="FaultRule.ForeignHost"/>. Always handles the request.</summary>
+        /// <summary>The real response with its <c>Location</c>/<c>Operation-Location</c> (and a Product Ingestion page's
+        /// <c>@nextLink</c>) pointing to <see cref="FaultRule.ForeignHost"/>. Always handles the request.</summary>
         public const string ForeignLocation = "foreignLocation";
 
         /// <summary>A redirect (302 unless <see cref="FaultRule.StatusCode"/> gives another 3xx) to the same path and query on

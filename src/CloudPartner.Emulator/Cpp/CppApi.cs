@@ -40,7 +40,7 @@ namespace CloudPartner.Emulator.Cpp
 
         public void Map(IEndpointRouteBuilder app)
         {
-            app.MapGet("/", () => ApiResponse.Of(200, new { name = "CloudPartner CPP emulator", api = "/api/publishers?api-version=" + ApiVersion, admin = "/_emulator/" }));
+            app.MapGet("/", () => ApiResponse.Of(200, new { name = "CloudPartner CPP emulator", api = "/api/publishers?api-version=" + ApiVersion, productIngestion = ProductIngestion.ProductIngestionApi.Prefix + "/product", admin = "/_emulator/" }));
             var api = app.MapGroup("/api");
             api.MapGet("/publishers", Call(ListPublishers));
             api.MapGet("/publishers/{publisherId}", Call(c => ApiResponse.Of(200, PublisherBody.Of(c.Publisher!))));
@@ -374,6 +374,7 @@ namespace CloudPartner.Emulator.Cpp
 
             SetIdentity(document, existing.Publisher.Id, existing.OfferId);
             existing.Draft = document;
+            existing.ForgetDraftResources();
             existing.Touch(now);
             existing.Rebuild();
             return ApiResponse.Json(200, existing.DraftBytes).WithHeader("ETag", existing.ETag);
@@ -478,15 +479,7 @@ namespace CloudPartner.Emulator.Cpp
                 return ApiResponse.Error(422, "UnprocessableEntity", rejection);
             }
 
-            var publishingVersion = offer.Version + 1;
-            var op = new OperationRecord(offer, false, publishingVersion, offer.Version, now, Settings.ScaledDurations(), Settings.SuccessWord)
-            {
-                Emails = emails,
-                FailCertification = offer.FailCertification,
-                Snapshot = (JsonObject)offer.Draft.DeepClone(),
-            };
-            offer.Operations.Add(op);
-            state.Refreshed(offer);
+            var op = offer.StartPublish(now, Settings, state.Catalog.NextSubmissionId(), emails);
             return Accepted(request, op, 202, publish: true);
         }
 
@@ -509,15 +502,7 @@ namespace CloudPartner.Emulator.Cpp
                 return AlreadyRunning(offer, running, " Go-live is only possible once a publish waits for publisher signoff.");
             }
 
-            running.SignedOffAt = now;
-            var op = new OperationRecord(offer, true, running.PublishingVersion, offer.Version, now, Settings.ScaledDurations(), Settings.SuccessWord)
-            {
-                Emails = running.Emails,
-                PublishOperation = running,
-            };
-            offer.Operations.Add(op);
-            state.Refreshed(offer);
-            return Accepted(request, op, 202);
+            return Accepted(request, offer.StartGoLive(running, now, Settings), 202);
         }
 
         /// <summary>

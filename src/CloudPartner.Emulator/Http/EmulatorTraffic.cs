@@ -10,6 +10,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Emulator.OAuth;
+using CloudPartner.Emulator.ProductIngestion;
 using Microsoft.AspNetCore.Http;
 
 namespace CloudPartner.Emulator.Http
@@ -102,13 +103,21 @@ namespace CloudPartner.Emulator.Http
         private static ApiResponse Unrouted(HttpContext context)
         {
             var method = context.Request.Method;
-            if (context.Response.StatusCode != StatusCodes.Status405MethodNotAllowed)
+            var notAllowed = context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed;
+            var allow = context.Response.Headers.Allow.ToString();
+            context.Response.Headers.Remove("Allow");
+            if (context.Request.Path.StartsWithSegments(ProductIngestionApi.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return notAllowed
+                    ? ErrorBody.Response(405, "methodNotAllowed", $"The resource does not support http method '{method}'.").WithHeader("Allow", allow)
+                    : ErrorBody.Response(404, "notFound", "The requested resource was not found.");
+            }
+
+            if (!notAllowed)
             {
                 return ApiResponse.Error(404, "NotFound", "The requested resource was not found.");
             }
 
-            var allow = context.Response.Headers.Allow.ToString();
-            context.Response.Headers.Remove("Allow");
             return IdentityApi.Serves(context)
                 ? IdentityApi.MethodNotAllowed(context, allow)
                 : ApiResponse.Error(405, "MethodNotAllowed", $"The requested resource does not support http method '{method}'.").WithHeader("Allow", allow);
@@ -228,6 +237,14 @@ namespace CloudPartner.Emulator.Http
                                     ? foreign + absolute.PathAndQuery
                                     : foreign + (value.StartsWith('/') ? value : "/" + value));
                             }
+                        }
+
+                        // A Product Ingestion page points to the next one in its body.
+                        if (response.Body is { Length: > 0 } body && JsonNode.Parse(body) is JsonObject page && Json.GetString(page["@nextLink"]) is { } next
+                            && Uri.TryCreate(next, UriKind.Absolute, out var nextLink))
+                        {
+                            page["@nextLink"] = foreign + nextLink.PathAndQuery;
+                            response.Body = Encoding.UTF8.GetBytes(page.ToJsonString());
                         }
 
                         return response;

@@ -38,7 +38,8 @@ namespace CloudPartner.Emulator.OAuth
         public static bool Serves(HttpContext context)
         {
             var path = context.Request.Path;
-            return !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && path.Value is not ("/" or "");
+            return !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments(ProductIngestion.ProductIngestionApi.Prefix, StringComparison.OrdinalIgnoreCase)
+                && path.Value is not ("/" or "");
         }
 
         public static ApiResponse MethodNotAllowed(HttpContext context, string allow)

@@ -20,6 +20,7 @@ namespace CloudPartner.Emulator.Seed
             // (certification blocked, as in the §4.11 sample) from a day ago.
             var vm = state.Catalog.AddOffer(contoso, Parse(ContosoVm), migrated: false, etagOnGet: true, now);
             vm.MakeLive(vm.Draft, vm.Version);
+            vm.SeedLiveSubmissionId = state.Catalog.NextSubmissionId();
             vm.BaseStatus = "failed";
             var failedDurations = new TimeSpan[OperationRecord.StepCount];
             for (var i = 0; i < failedDurations.Length; i++)
@@ -32,6 +33,8 @@ namespace CloudPartner.Emulator.Seed
                 Emails = "jdoe@contoso.com",
                 FailCertification = true,
                 PreviewApplied = true,
+                Resources = vm.DraftResources,
+                SubmissionId = state.Catalog.NextSubmissionId(),
             });
             vm.Refresh(now, state.Settings.SignoffShape);
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 using CloudPartner.Emulator.Http;
 
@@ -8,15 +9,28 @@ namespace CloudPartner.Emulator.State
     /// <summary>The publishers and their offers, in the order they were added. Callers hold the state's gate.</summary>
     internal sealed class Catalog
     {
+        private const long FirstSubmissionId = 1152921515689847470;
         private readonly Dictionary<string, PublisherRecord> byId = new(StringComparer.OrdinalIgnoreCase);
+        private long lastSubmissionId = FirstSubmissionId;
 
         public List<PublisherRecord> Publishers { get; } = new();
+
+        /// <summary>The Product Ingestion configure jobs, by id.</summary>
+        public Dictionary<Guid, ConfigureJob> Jobs { get; } = new();
 
         public void Clear()
         {
             byId.Clear();
             Publishers.Clear();
+            Jobs.Clear();
+            lastSubmissionId = FirstSubmissionId;
         }
+
+        /// <summary>A new submission number, in the form the service's have.</summary>
+        public long NextSubmissionId() => lastSubmissionId += 1213;
+
+        /// <summary>Every offer, publisher by publisher.</summary>
+        public IEnumerable<OfferRecord> Offers => Publishers.SelectMany(p => p.Offers);
 
         /// <summary>Adds a publisher, or replaces its description and keeps its offers.</summary>
         public PublisherRecord AddPublisher(string id, string displayText, long sellerId, IReadOnlyList<string> categories)

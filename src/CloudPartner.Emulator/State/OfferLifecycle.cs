@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json.Nodes;
 
 namespace CloudPartner.Emulator.State
 {
@@ -50,6 +51,37 @@ namespace CloudPartner.Emulator.State
             {
                 Rebuild();
             }
+        }
+
+        /// <summary>Starts a publish of the draft (either API): the CPP document and the product's resources as they are now.</summary>
+        public OperationRecord StartPublish(DateTimeOffset now, EmulatorSettings settings, long submissionId, string? emails)
+        {
+            var op = new OperationRecord(this, false, Version + 1, Version, now, settings.ScaledDurations(), settings.SuccessWord)
+            {
+                Emails = emails,
+                FailCertification = FailCertification,
+                Snapshot = (JsonObject)Draft.DeepClone(),
+                Resources = (JsonArray)DraftResources.DeepClone(),
+                SubmissionId = submissionId,
+            };
+            Operations.Add(op);
+            Refresh(now, settings.SignoffShape);
+            return op;
+        }
+
+        /// <summary>Signs off <paramref name="publish"/> (waiting at sign-off) and starts its go-live (either API).</summary>
+        public OperationRecord StartGoLive(OperationRecord publish, DateTimeOffset now, EmulatorSettings settings)
+        {
+            publish.SignedOffAt = now;
+            var op = new OperationRecord(this, true, publish.PublishingVersion, Version, now, settings.ScaledDurations(), settings.SuccessWord)
+            {
+                Emails = publish.Emails,
+                PublishOperation = publish,
+                SubmissionId = publish.SubmissionId,
+            };
+            Operations.Add(op);
+            Refresh(now, settings.SignoffShape);
+            return op;
         }
 
         /// <summary>The operation running now (at most one), or null.</summary>

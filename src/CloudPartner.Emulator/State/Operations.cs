@@ -47,6 +47,12 @@ namespace CloudPartner.Emulator.State
 
         public JsonObject? Snapshot { get; init; }
 
+        /// <summary>The product's draft resources when the publish started (what preview shows on the Product Ingestion API).</summary>
+        public JsonArray? Resources { get; init; }
+
+        /// <summary>The number of the Product Ingestion submission this is (a go-live shares its publish's).</summary>
+        public long SubmissionId { get; init; }
+
         public OperationRecord? PublishOperation { get; init; }
 
         public DateTimeOffset? CanceledAt { get; set; }
