@@ -9,6 +9,7 @@ using CloudPartner.Emulator;
 using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.ProductIngestion;
 
 namespace CloudPartner.Engine.Tests
 {
@@ -75,6 +76,39 @@ namespace CloudPartner.Engine.Tests
             var settings = new ConnectionSettings { Endpoint = BaseAddress, PublisherId = "contoso", MaxRetries = 4 };
             configure?.Invoke(settings);
             return new PartnerApi(new ApiConnection(
+                settings,
+                tokens ?? new StaticTokenProvider(Token),
+                retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),
+                delay: (wait, cancel) =>
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    lock (Delays)
+                    {
+                        Delays.Add(wait);
+                    }
+
+                    clock.Advance(wait);
+                    return Task.CompletedTask;
+                },
+                clock: () => clock.UtcNow));
+        }
+
+        /// <summary>
+        /// A Product Ingestion client on the emulator's <c>/rp/product-ingestion</c>, on simulated time like
+        /// <see cref="SimulatedApi"/> (needs a ManualClock).
+        /// </summary>
+        public ProductIngestionApi ProductIngestion(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null)
+        {
+            var clock = Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.");
+            var settings = new ConnectionSettings
+            {
+                Endpoint = new Uri(BaseAddress, "rp/product-ingestion"),
+                ApiVersion = ProductIngestionApi.DefaultVersion,
+                VersionParameter = "$version",
+                MaxRetries = 4,
+            };
+            configure?.Invoke(settings);
+            return new ProductIngestionApi(new ApiConnection(
                 settings,
                 tokens ?? new StaticTokenProvider(Token),
                 retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),

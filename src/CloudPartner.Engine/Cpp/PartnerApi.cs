@@ -17,7 +17,7 @@ using CloudPartner.Engine.Security;
 namespace CloudPartner.Engine.Cpp
 {
     /// <summary>Every CPP endpoint as a typed call over one <see cref="ApiConnection"/>.</summary>
-    internal sealed class PartnerApi
+    internal sealed class PartnerApi : IOperationSource
     {
         private static readonly Regex EmailPattern = new Regex(@"^[^@\s,;<>""]+@[^@\s,;<>""]+\.[^@\s,;<>""]+\z", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
@@ -163,6 +163,15 @@ namespace CloudPartner.Engine.Cpp
             operation.RetryAfter = response.RetryAfter;
             return operation;
         }
+
+        public bool CanPoll(OperationInfo operation) => operation.Location != null;
+
+        public Task<OperationInfo> RefreshOperationAsync(OperationInfo operation, CommandContext context, CancellationToken cancellationToken)
+        {
+            return GetOperationAsync(operation.Location!, context, cancellationToken);
+        }
+
+        public string ResumeCommand(OperationInfo operation) => $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
 
         public OperationLocation LocationOf(string publisherId, string offerId, string operationId)
         {

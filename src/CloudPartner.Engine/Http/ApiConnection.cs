@@ -110,7 +110,7 @@ namespace CloudPartner.Engine.Http
         /// channel. A retry after no answer, or after a long pause the server asked for, is reported as a warning.
         /// </summary>
         /// <summary>Turns a path or URL into the absolute request URL, refusing any other host.</summary>
-        public Uri ResolveUrl(string pathOrUrl) => RequestUrl.Resolve(Settings.Endpoint, "api-version", Settings.ApiVersion, pathOrUrl);
+        public Uri ResolveUrl(string pathOrUrl) => RequestUrl.Resolve(Settings.Endpoint, Settings.VersionParameter, Settings.ApiVersion, pathOrUrl);
 
         public async Task<ApiResponse> SendAsync(ApiRequest request, CommandContext? context, CancellationToken cancellationToken)
         {

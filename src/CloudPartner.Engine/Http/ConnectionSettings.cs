@@ -13,6 +13,9 @@ namespace CloudPartner.Engine.Http
 
         public string ApiVersion { get; set; } = DefaultApiVersion;
 
+        /// <summary>The query parameter that carries <see cref="ApiVersion"/>: <c>api-version</c> on CPP, <c>$version</c> on Product Ingestion.</summary>
+        public string VersionParameter { get; set; } = "api-version";
+
         public string? PublisherId { get; set; }
 
         public int MaxRetries { get; set; } = 4;

@@ -14,6 +14,18 @@ namespace CloudPartner.Engine.Models
     {
         public string? Id { get; set; }
 
+        /// <summary>The API the operation is on.</summary>
+        public ApiKind Api { get; set; } = ApiKind.Cpp;
+
+        /// <summary>Product Ingestion: the product's durable id (<c>product/&lt;guid&gt;</c>).</summary>
+        public string? ProductId { get; set; }
+
+        /// <summary>Product Ingestion: the configure job's id.</summary>
+        public string? JobId { get; set; }
+
+        /// <summary>Product Ingestion: the submission's durable id (<c>submission/&lt;guid&gt;/&lt;n&gt;</c>), once known.</summary>
+        public string? SubmissionId { get; set; }
+
         public string PublisherId { get; set; } = string.Empty;
 
         public string OfferId { get; set; } = string.Empty;
@@ -53,7 +65,8 @@ namespace CloudPartner.Engine.Models
 
         public bool IsTerminal => StatusMapper.IsTerminal(State);
 
-        public bool IsPublish => string.Equals(SubmissionType, "publish", StringComparison.OrdinalIgnoreCase);
+        /// <summary>A publish (CPP) or a submission to preview (Product Ingestion): its wait ends at the publisher's review.</summary>
+        public bool IsPublish => string.Equals(SubmissionType, "publish", StringComparison.OrdinalIgnoreCase) || string.Equals(SubmissionType, "preview", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>The step being worked on, the one that failed, or the one waiting for the publisher.</summary>
         public StepInfo? CurrentStep

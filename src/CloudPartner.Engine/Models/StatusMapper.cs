@@ -53,6 +53,46 @@ namespace CloudPartner.Engine.Models
             return state;
         }
 
+        /// <summary>
+        /// A Product Ingestion configure job: <c>jobStatus</c> notStarted / running / completed with <c>jobResult</c> pending /
+        /// succeeded / failed / cancelled. A job that published to preview and succeeded waits for the publisher's review.
+        /// </summary>
+        public static OperationState MapJob(string? jobStatus, string? jobResult, bool toPreview)
+        {
+            switch (Normalize(jobStatus))
+            {
+                case "notstarted":
+                    return OperationState.NotStarted;
+                case "running":
+                    return OperationState.Running;
+                case "completed":
+                    var result = MapWord(jobResult);
+                    return result == OperationState.Succeeded && toPreview ? OperationState.WaitingForPublisherReview : result;
+                default:
+                    return OperationState.Unknown;
+            }
+        }
+
+        /// <summary>
+        /// A Product Ingestion submission: running → Running; completed and failed → Failed; a completed, succeeded preview
+        /// whose id differs from the live one waits for review; a completed, succeeded live one (or a preview that shares
+        /// the live id) → Succeeded.
+        /// </summary>
+        public static OperationState MapSubmission(string? status, string? result, bool preview, bool sharesLiveId)
+        {
+            switch (Normalize(status))
+            {
+                case "notstarted":
+                case "running":
+                    return OperationState.Running;
+                case "completed":
+                    var mapped = MapWord(result);
+                    return mapped == OperationState.Succeeded && preview && !sharesLiveId ? OperationState.WaitingForPublisherReview : mapped;
+                default:
+                    return OperationState.Unknown;
+            }
+        }
+
         public static bool IsTerminal(OperationState state)
         {
             return state == OperationState.Succeeded || state == OperationState.Failed || state == OperationState.Canceled;

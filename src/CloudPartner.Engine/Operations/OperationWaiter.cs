@@ -84,9 +84,9 @@ namespace CloudPartner.Engine.Operations
     /// </summary>
     internal sealed class OperationWaiter
     {
-        private readonly PartnerApi api;
+        private readonly IOperationSource api;
 
-        public OperationWaiter(PartnerApi api)
+        public OperationWaiter(IOperationSource api)
         {
             this.api = api ?? throw new ArgumentNullException(nameof(api));
         }
@@ -104,9 +104,9 @@ namespace CloudPartner.Engine.Operations
             CommandContext? context,
             CancellationToken cancellationToken)
         {
-            if (operation.Location is null)
+            if (!api.CanPoll(operation))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location to poll; read it again with Get-CpOperation.");
+                throw new CpException(CpErrorKind.InvalidArgument, "The operation has no location or job to poll; read it again with Get-CpOperation.");
             }
 
             options.Validate();
@@ -196,7 +196,7 @@ namespace CloudPartner.Engine.Operations
                 try
                 {
                     polls++;
-                    var polled = await api.GetOperationAsync(current.Location!, polling, cancellationToken).ConfigureAwait(false);
+                    var polled = await api.RefreshOperationAsync(current, polling, cancellationToken).ConfigureAwait(false);
 
                     // What an answer leaves out (submissionType is in no sample of the operation) is known from before.
                     polled.SubmissionType ??= current.SubmissionType;
@@ -217,7 +217,7 @@ namespace CloudPartner.Engine.Operations
                 }
                 catch (CpException e) when (e.Kind == CpErrorKind.Unauthorized)
                 {
-                    e.RecommendedAction = $"Connect again (Connect-CpAccount), then resume with: Get-CpOperation -Location '{current.Location}' | Wait-CpOperation";
+                    e.RecommendedAction = $"Connect again (Connect-CpAccount), then resume with: {api.ResumeCommand(current)}";
                     e.Target = current;
                     throw;
                 }

@@ -90,9 +90,10 @@ namespace CloudPartner.Engine.Security
                 && endpoint.Port == target.Port;
         }
 
+        /// <summary>The endpoint without query or fragment; its path is kept (the Product Ingestion API lives under one).</summary>
         private static Uri Normalize(Uri endpoint)
         {
-            return new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/");
+            return new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
         }
     }
 }
