@@ -59,9 +59,9 @@ namespace CloudPartner.Authentication
             app = builder.Build();
         }
 
-        protected override Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken)
+        protected override Task<AuthenticationResult> AcquireCoreAsync(string[] scopes, bool forceRefresh, CancellationToken cancellationToken)
         {
-            return app.AcquireTokenForClient(Scopes).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken);
+            return app.AcquireTokenForClient(scopes).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken);
         }
 
         /// <summary>MSAL calls this whenever it needs a new token: the file is read again every time, so a rotated token is used.</summary>

@@ -14,18 +14,19 @@ namespace CloudPartner.Authentication
     internal sealed class ManagedIdentityProvider : MsalTokenProvider
     {
         private readonly IManagedIdentityApplication app;
-        private readonly string resource;
 
         public ManagedIdentityProvider(AuthenticationRequest request, MsalHttpClientFactory http)
             : base(request, http)
         {
             var id = string.IsNullOrEmpty(request.ClientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.WithUserAssignedClientId(request.ClientId);
             app = WithCommon(ManagedIdentityApplicationBuilder.Create(id)).Build();
-            resource = request.Scope.EndsWith("/.default", System.StringComparison.Ordinal) ? request.Scope.Substring(0, request.Scope.Length - "/.default".Length) : request.Scope;
         }
 
-        protected override async Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken)
+        protected override async Task<AuthenticationResult> AcquireCoreAsync(string[] scopes, bool forceRefresh, CancellationToken cancellationToken)
         {
+            // Managed identity asks for a resource, not a scope.
+            var scope = scopes[0];
+            var resource = scope.EndsWith("/.default", System.StringComparison.Ordinal) ? scope.Substring(0, scope.Length - "/.default".Length) : scope;
             var result = await app.AcquireTokenForManagedIdentity(resource).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken).ConfigureAwait(false);
             var claims = JwtClaims.TryRead(result.AccessToken);
             TenantId = claims.TenantId ?? TenantId;

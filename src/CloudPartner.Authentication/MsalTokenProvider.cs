@@ -12,7 +12,7 @@ namespace CloudPartner.Authentication
     /// What every MSAL flow shares: the request, MSAL's HttpClient, turning results into tokens and failures into
     /// CpAuthenticationFailed. Tokens live in MSAL's in-memory cache only; nothing is written to disk.
     /// </summary>
-    internal abstract class MsalTokenProvider : ITokenProvider, IDisposable
+    internal abstract class MsalTokenProvider : ITokenProvider, IScopedTokenProvider, IDisposable
     {
         protected MsalTokenProvider(AuthenticationRequest request, MsalHttpClientFactory http)
         {
@@ -43,13 +43,20 @@ namespace CloudPartner.Authentication
         /// </summary>
         protected IRequestObserver Observer { get; private set; } = NullRequestObserver.Instance;
 
-        public async Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
+        public Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
+        {
+            return AcquireForAsync(Scopes, forceRefresh, observer, cancellationToken);
+        }
+
+        public ITokenProvider ForScope(string scope) => new ScopedProvider(this, scope);
+
+        private async Task<AccessToken> AcquireForAsync(string[] scopes, bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
         {
             AuthenticationResult result;
             Observer = observer;
             try
             {
-                result = await AcquireCoreAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+                result = await AcquireCoreAsync(scopes, forceRefresh, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -66,7 +73,7 @@ namespace CloudPartner.Authentication
 
         public void Dispose() => Http.Dispose();
 
-        protected abstract Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken);
+        protected abstract Task<AuthenticationResult> AcquireCoreAsync(string[] scopes, bool forceRefresh, CancellationToken cancellationToken);
 
         /// <summary>The tenant's authority on the chosen host. A host other than the public cloud's is used as given: no authority
         /// validation and no instance discovery, so no request goes anywhere else.</summary>
@@ -88,5 +95,33 @@ namespace CloudPartner.Authentication
         }
 
         protected static CpException Missing(string what) => new CpException(CpErrorKind.InvalidArgument, what);
+
+        /// <summary>The same sign-in, for another API's scope.</summary>
+        private sealed class ScopedProvider : ITokenProvider, IScopedTokenProvider
+        {
+            private readonly MsalTokenProvider owner;
+            private readonly string[] scopes;
+
+            public ScopedProvider(MsalTokenProvider owner, string scope)
+            {
+                this.owner = owner;
+                scopes = new[] { scope };
+            }
+
+            public string Flow => owner.Flow;
+
+            public string? TenantId => owner.TenantId;
+
+            public string? ClientId => owner.ClientId;
+
+            public bool CanRenew => true;
+
+            public Task<AccessToken> AcquireAsync(bool forceRefresh, IRequestObserver observer, CancellationToken cancellationToken)
+            {
+                return owner.AcquireForAsync(scopes, forceRefresh, observer, cancellationToken);
+            }
+
+            public ITokenProvider ForScope(string scope) => owner.ForScope(scope);
+        }
     }
 }

@@ -28,16 +28,17 @@ namespace CloudPartner.Authentication
                 .Build();
         }
 
-        protected override async Task<AuthenticationResult> AcquireCoreAsync(bool forceRefresh, CancellationToken cancellationToken)
+        /// <remarks>Once the user has signed in, a token for another API comes silently from the same account.</remarks>
+        protected override async Task<AuthenticationResult> AcquireCoreAsync(string[] scopes, bool forceRefresh, CancellationToken cancellationToken)
         {
             AuthenticationResult result;
             if (account != null)
             {
-                result = await app.AcquireTokenSilent(Scopes, account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                result = await app.AcquireTokenSilent(scopes, account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (Request.Flow == SignInFlow.Interactive && (Request.Browser != null || BrowserAvailable()))
             {
-                result = await InteractiveAsync(cancellationToken).ConfigureAwait(false);
+                result = await InteractiveAsync(scopes, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -46,7 +47,7 @@ namespace CloudPartner.Authentication
                     FallBackToDeviceCode("no web browser can be opened here" + (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? " (DISPLAY and WAYLAND_DISPLAY are not set)" : string.Empty));
                 }
 
-                result = await DeviceCodeAsync(cancellationToken).ConfigureAwait(false);
+                result = await DeviceCodeAsync(scopes, cancellationToken).ConfigureAwait(false);
             }
 
             account = result.Account;
@@ -54,9 +55,9 @@ namespace CloudPartner.Authentication
             return result;
         }
 
-        private async Task<AuthenticationResult> InteractiveAsync(CancellationToken cancellationToken)
+        private async Task<AuthenticationResult> InteractiveAsync(string[] scopes, CancellationToken cancellationToken)
         {
-            var builder = app.AcquireTokenInteractive(Scopes).WithPrompt(Prompt.SelectAccount);
+            var builder = app.AcquireTokenInteractive(scopes).WithPrompt(Prompt.SelectAccount);
             if (Request.Browser != null)
             {
                 builder = builder.WithCustomWebUi(new DelegateWebUi(Request.Browser));
@@ -69,13 +70,13 @@ namespace CloudPartner.Authentication
             catch (MsalClientException e) when (IsBrowserFailure(e))
             {
                 FallBackToDeviceCode("the web browser could not be opened (" + e.ErrorCode + ")");
-                return await DeviceCodeAsync(cancellationToken).ConfigureAwait(false);
+                return await DeviceCodeAsync(scopes, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private Task<AuthenticationResult> DeviceCodeAsync(CancellationToken cancellationToken)
+        private Task<AuthenticationResult> DeviceCodeAsync(string[] scopes, CancellationToken cancellationToken)
         {
-            return app.AcquireTokenWithDeviceCode(Scopes, code =>
+            return app.AcquireTokenWithDeviceCode(scopes, code =>
             {
                 var prompt = new DeviceCodePrompt(code.Message, code.UserCode, new Uri(code.VerificationUrl), code.ExpiresOn);
                 if (Request.DeviceCodePrompt != null)

@@ -237,6 +237,35 @@ namespace CloudPartner.Engine.Tests
         }
 
         [Fact]
+        public async Task ASignInGetsProductIngestionTokensFromTheSameCredentialsWithoutASecondPrompt()
+        {
+            await using var rig = await SignInRig.StartAsync();
+            const string graph = "https://graph.microsoft.com/.default";
+
+            using (var secret = rig.Connect(rig.SecretRequest()))
+            {
+                var token = await ((IScopedTokenProvider)secret.Tokens.Provider).ForScope(graph).AcquireAsync(false, NullRequestObserver.Instance, CancellationToken.None);
+                Assert.Equal("https://graph.microsoft.com", Assert.Single(rig.Issued, i => i.TokenFingerprint == EmulatorState.MaskToken(token.Token)).Audience);
+            }
+
+            var request = rig.Request(SignInFlow.DeviceCode, SignInRig.PublicClient);
+            var prompts = 0;
+            request.DeviceCodePrompt = prompt =>
+            {
+                prompts++;
+                rig.OAuth.CompleteDeviceCode(prompt.UserCode);
+            };
+            using var connection = rig.Connect(request);
+            await new PartnerApi(connection).GetPublishersAsync(null, CancellationToken.None);
+            var graphToken = await ((IScopedTokenProvider)connection.Tokens.Provider).ForScope(graph).AcquireAsync(false, NullRequestObserver.Instance, CancellationToken.None);
+
+            Assert.Equal(1, prompts);
+            var issued = rig.Issued.Single(i => i.TokenFingerprint == EmulatorState.MaskToken(graphToken.Token));
+            Assert.Equal(("refresh_token", "https://graph.microsoft.com"), (issued.Method, issued.Audience));
+            Assert.Equal(Redactor.Mask, connection.Redactor.Redact(graphToken.Token));
+        }
+
+        [Fact]
         public async Task DeviceCodeShowsTheCodeThenRenewsSilently()
         {
             await using var rig = await SignInRig.StartAsync();
