@@ -15,6 +15,7 @@ namespace CloudPartner.Emulator
     /// </summary>
     public sealed record EmulatorSettings
     {
+        private const double MaxStepSeconds = 1e10;
         private static readonly string[] SuccessWords = { "succeeded", "complete", "completed" };
 
         /// <summary>Final status of a successful operation: <c>succeeded</c> (default), <c>complete</c> or <c>completed</c>.</summary>
@@ -90,7 +91,7 @@ namespace CloudPartner.Emulator
             {
                 var known = EmulatorSteps.DefaultDurations.Keys.FirstOrDefault(k => string.Equals(k, id, StringComparison.OrdinalIgnoreCase))
                     ?? throw new ArgumentException($"Unknown step '{id}' in stepDurations. Steps with a duration: {string.Join(", ", EmulatorSteps.DefaultDurations.Keys)}.");
-                Require(double.IsFinite(seconds) && seconds >= 0, $"The duration of step '{id}' must not be negative.");
+                Require(double.IsFinite(seconds) && seconds is >= 0 and <= MaxStepSeconds, $"The duration of step '{id}' must be from 0 to {MaxStepSeconds:0} seconds (about 300 years).");
                 steps[known] = seconds;
             }
 

@@ -60,7 +60,7 @@ namespace CloudPartner.Engine.Tests
             await using var rig = await EmulatorRig.StartAsync();
             var failures = new ConcurrentDictionary<string, CpException>();
 
-            await new OfferExporter(rig.Api()).ExportAsync("contoso", new[] { "contoso-vm", "no-such-offer", "contoso-app" }, null, folder, 2, (_, _) => { }, (id, e) => failures[id] = e, new Http.CommandContext(), default);
+            await OfferExporter.ForCpp(rig.Api(), "contoso", null).ExportAsync(new[] { "contoso-vm", "no-such-offer", "contoso-app" }, folder, 2, (_, _) => { }, (id, e) => failures[id] = e, new Http.CommandContext(), default);
 
             Assert.Equal(CpErrorKind.NotFound, Assert.Single(failures).Value.Kind);
             Assert.True(File.Exists(OfferExporter.FileFor(folder, "contoso", "contoso-vm")));
@@ -74,7 +74,7 @@ namespace CloudPartner.Engine.Tests
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                new OfferExporter(rig.Api()).ExportAsync("contoso", new[] { "contoso-vm", "contoso-app" }, null, folder, 2, (_, _) => { }, (_, _) => { }, new Http.CommandContext(), cancel.Token));
+                OfferExporter.ForCpp(rig.Api(), "contoso", null).ExportAsync(new[] { "contoso-vm", "contoso-app" }, folder, 2, (_, _) => { }, (_, _) => { }, new Http.CommandContext(), cancel.Token));
 
             Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any());
         }
@@ -120,7 +120,7 @@ namespace CloudPartner.Engine.Tests
         private async Task<string[]> ExportAsync(PartnerApi api, System.Collections.Generic.IReadOnlyList<string> ids)
         {
             var written = new ConcurrentBag<string>();
-            await new OfferExporter(api).ExportAsync("contoso", ids, null, folder, 3, (id, _) => written.Add(id), (id, e) => throw e, new Http.CommandContext(), default);
+            await OfferExporter.ForCpp(api, "contoso", null).ExportAsync(ids, folder, 3, (id, _) => written.Add(id), (id, e) => throw e, new Http.CommandContext(), default);
             return written.ToArray();
         }
     }

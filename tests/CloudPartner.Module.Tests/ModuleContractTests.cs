@@ -53,7 +53,7 @@ namespace CloudPartner.Module.Tests
                 "CloudPartner.CpSession", "CloudPartner.CpOffer", "CloudPartner.CpOfferStatus", "CloudPartner.CpOperation", "CloudPartner.CpStep",
                 "CloudPartner.CpMessage", "CloudPartner.CpPublisher", "CloudPartner.CpAccessToken",
                 "CloudPartner.CpOperationState", "CloudPartner.CpAuthFlow", "CloudPartner.CpOfferSlot",
-                "CloudPartner.CpOfferChange", "CloudPartner.CpOfferChangeSummary", "CloudPartner.CpChangeKind",
+                "CloudPartner.CpOfferChange", "CloudPartner.CpOfferChangeSummary", "CloudPartner.CpChangeKind", "CloudPartner.CpApi",
 
                 // The exception behind every error record, inspected in catch blocks (about_CloudPartner, ERRORS).
                 "CloudPartner.Engine.Errors.CpException", "CloudPartner.Engine.Errors.CpErrorKind",

@@ -5,6 +5,7 @@ using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.ProductIngestion;
 using CloudPartner.Engine.Security;
 using CloudPartner.Infrastructure;
 
@@ -38,8 +39,14 @@ namespace CloudPartner.TestAids
                 settings.RequestTimeout = requestTimeout.Value;
             }
 
-            var connection = new ApiConnection(settings, new LoopbackTestTokenProvider(tokenLifetime));
-            var session = new CpSession(new PartnerApi(connection), CpAuthFlow.AccessToken);
+            var connection = new ApiConnection(settings, new LoopbackTestTokenProvider(tokenLifetime), redactor: new Redactor());
+            var productIngestion = settings.Clone();
+            productIngestion.Endpoint = new Uri(checkedEndpoint, "rp/product-ingestion");
+            productIngestion.ApiVersion = ProductIngestionApi.DefaultVersion;
+            productIngestion.VersionParameter = "$version";
+            productIngestion.PublisherId = null;
+            var piConnection = new ApiConnection(productIngestion, new LoopbackTestTokenProvider(tokenLifetime), redactor: connection.Redactor);
+            var session = new CpSession(new PartnerApi(connection), new ProductIngestionApi(piConnection), CpApi.Cpp, CpAuthFlow.AccessToken);
             SessionRegistry.Replace(session);
             return session;
         }

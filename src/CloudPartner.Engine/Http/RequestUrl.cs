@@ -46,7 +46,9 @@ namespace CloudPartner.Engine.Http
             {
                 try
                 {
-                    target = new Uri(endpoint, text.StartsWith("/", StringComparison.Ordinal) ? text : "/" + text);
+                    // A path without a leading slash is relative to the endpoint's own path (the Product Ingestion API
+                    // lives under /rp/product-ingestion/); with one, to the host's root.
+                    target = new Uri(endpoint, text);
                 }
                 catch (UriFormatException e)
                 {

@@ -20,11 +20,35 @@ namespace CloudPartner.Engine.Offers
     {
         public const int DefaultThrottleLimit = 8;
 
-        private readonly PartnerApi api;
+        private readonly Func<string, CommandContext, CancellationToken, Task<string>> read;
+        private readonly Func<string, string, string> fileFor;
 
-        public OfferExporter(PartnerApi api)
+        /// <param name="read">The text of one offer as the API returns it.</param>
+        /// <param name="fileFor">The file of an offer: (folder, offer id) → path.</param>
+        private OfferExporter(Func<string, CommandContext, CancellationToken, Task<string>> read, Func<string, string, string> fileFor)
         {
-            this.api = api ?? throw new ArgumentNullException(nameof(api));
+            this.read = read;
+            this.fileFor = fileFor;
+        }
+
+        /// <summary>CPP offers, one file per offer under the publisher's folder (<see cref="FileFor"/>).</summary>
+        public static OfferExporter ForCpp(PartnerApi api, string publisherId, OfferSlot? slot)
+        {
+            return new OfferExporter(
+                async (offerId, context, cancel) =>
+                {
+                    var offer = await api.GetOfferAsync(publisherId, offerId, null, slot, context, cancel).ConfigureAwait(false);
+                    return offer.RawJson ?? LosslessJson.Write(offer.Document);
+                },
+                (folder, offerId) => FileFor(folder, publisherId, offerId));
+        }
+
+        /// <summary>Products, one file per product, <c>&lt;externalId&gt;.json</c>, holding its resource tree for the slot's target.</summary>
+        public static OfferExporter ForProductIngestion(ProductIngestion.ProductIngestionApi api, OfferSlot? slot)
+        {
+            return new OfferExporter(
+                async (offerId, context, cancel) => (await api.GetOfferAsync(offerId, slot, context, cancel).ConfigureAwait(false)).RawJson!,
+                (folder, offerId) => Path.Combine(folder, offerId + ".json"));
         }
 
         /// <summary>Where an offer's file goes under <paramref name="folder"/>: <c>&lt;publisherId&gt;/&lt;offerId&gt;.json</c>.</summary>
@@ -32,9 +56,7 @@ namespace CloudPartner.Engine.Offers
             Path.Combine(folder, publisherId, offerId + ".json");
 
         public async Task ExportAsync(
-            string publisherId,
             IReadOnlyList<string> offerIds,
-            OfferSlot? slot,
             string folder,
             int throttleLimit,
             Action<string, string> written,
@@ -55,10 +77,10 @@ namespace CloudPartner.Engine.Offers
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var offer = await api.GetOfferAsync(publisherId, offerId, null, slot, context, cancellationToken).ConfigureAwait(false);
+                    var text = await read(offerId, context, cancellationToken).ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
-                    var path = FileFor(folder, publisherId, offerId);
-                    OfferFile.WriteAtomically(path, OfferFile.ToText(LosslessJson.Parse(offer.RawJson ?? LosslessJson.Write(offer.Document))!));
+                    var path = fileFor(folder, offerId);
+                    OfferFile.WriteAtomically(path, OfferFile.ToText(LosslessJson.Parse(text)!));
                     written(offerId, path);
                 }
                 catch (CpException e)

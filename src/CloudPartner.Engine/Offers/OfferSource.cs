@@ -1,9 +1,12 @@
+using System;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.Json;
+using CloudPartner.Engine.ProductIngestion;
 
 namespace CloudPartner.Engine.Offers
 {
@@ -39,7 +42,23 @@ namespace CloudPartner.Engine.Offers
         /// The document: as given, or read from the service. With <paramref name="missingIsEmpty"/> a slot the offer does
         /// not have yet (404: never published to it) is an empty document, so everything in the other side is Added.
         /// </summary>
-        public async Task<JsonObject> ReadAsync(PartnerApi api, string publisherId, string offerId, bool missingIsEmpty, CommandContext context, CancellationToken cancellationToken)
+        public Task<JsonObject> ReadAsync(PartnerApi api, string publisherId, string offerId, bool missingIsEmpty, CommandContext context, CancellationToken cancellationToken)
+        {
+            return ReadAsync(async () => (await api.GetOfferAsync(publisherId, offerId, Version, Slot, context, cancellationToken).ConfigureAwait(false)).Document, missingIsEmpty);
+        }
+
+        /// <summary>On the Product Ingestion API a slot is a target, and what is compared is the product's resource tree for it.</summary>
+        public Task<JsonObject> ReadAsync(ProductIngestionApi api, string offerId, bool missingIsEmpty, CommandContext context, CancellationToken cancellationToken)
+        {
+            if (Version.HasValue)
+            {
+                throw new CpException(CpErrorKind.InvalidArgument, "Products on the Product Ingestion API have no numbered versions: compare slots (Draft, Preview, Production) instead.");
+            }
+
+            return ReadAsync(async () => JsonFields.Object((await api.GetOfferAsync(offerId, Slot, context, cancellationToken).ConfigureAwait(false)).Document, "definition") ?? new JsonObject(), missingIsEmpty);
+        }
+
+        private async Task<JsonObject> ReadAsync(Func<Task<JsonObject>> read, bool missingIsEmpty)
         {
             if (Document != null)
             {
@@ -48,7 +67,7 @@ namespace CloudPartner.Engine.Offers
 
             try
             {
-                return (await api.GetOfferAsync(publisherId, offerId, Version, Slot, context, cancellationToken).ConfigureAwait(false)).Document;
+                return await read().ConfigureAwait(false);
             }
             catch (CpException e) when (missingIsEmpty && e.Kind == CpErrorKind.NotFound)
             {

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
 using CloudPartner.Engine.Json;
@@ -24,6 +25,9 @@ namespace CloudPartner.Engine.ProductIngestion
     {
         public const string DefaultVersion = "2022-07-01";
         public const string SchemaRoot = "https://schema.mp.microsoft.com/schema/";
+
+        /// <summary>The scope of the API's tokens: Microsoft Graph.</summary>
+        public const string GraphScope = "https://graph.microsoft.com/.default";
         public static readonly Uri DefaultEndpoint = new Uri("https://graph.microsoft.com/rp/product-ingestion");
 
         private readonly SendOnceOrAdopt adopt;
@@ -61,6 +65,39 @@ namespace CloudPartner.Engine.ProductIngestion
                 "Check the offer id (the product's externalId is the offer id of Partner Center and CPP); Get-CpOffer -Api ProductIngestion lists the products.")
             { Target = offerId };
         }
+
+        /// <summary>
+        /// A product as an offer document: <c>id</c> its externalId, <c>offerTypeId</c> its type, <c>productId</c>,
+        /// <c>displayText</c> its alias, and as <c>definition</c> its resource tree for <paramref name="slot"/> (draft,
+        /// preview or live), kept losslessly; the tree's text is the document's raw text.
+        /// </summary>
+        public async Task<OfferDocument> GetOfferAsync(string offerId, OfferSlot? slot, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var product = await GetProductAsync(offerId, context, cancellationToken).ConfigureAwait(false);
+            var (tree, text) = await GetResourceTreeAsync(ProductIdOf(product), TargetOf(slot), context, cancellationToken).ConfigureAwait(false);
+            return ToOffer(product, tree, text);
+        }
+
+        /// <summary>A product as a summary offer document (no definition), as a list shows it.</summary>
+        public static OfferDocument ToOffer(JsonObject product, JsonObject? tree = null, string? treeText = null)
+        {
+            var document = new JsonObject
+            {
+                ["id"] = ExternalIdOf(product),
+                ["offerTypeId"] = JsonFields.String(product, "type"),
+                ["productId"] = JsonFields.String(product, "id"),
+                ["displayText"] = JsonFields.String(product, "alias"),
+            };
+            if (tree != null)
+            {
+                document["definition"] = tree.DeepClone();
+            }
+
+            return new OfferDocument(document, null, treeText);
+        }
+
+        /// <summary>The target of a slot: Draft → draft, Preview → preview, Production → live.</summary>
+        public static string TargetOf(OfferSlot? slot) => slot == OfferSlot.Production ? "live" : slot == OfferSlot.Preview ? "preview" : "draft";
 
         /// <summary>The product's resources for one target (draft, preview, live), as the service returns them.</summary>
         public async Task<(JsonObject Tree, string Text)> GetResourceTreeAsync(string productId, string targetType, CommandContext? context, CancellationToken cancellationToken)
@@ -109,6 +146,91 @@ namespace CloudPartner.Engine.ProductIngestion
             request.IsIdempotent = true;
             var response = await Connection.SendAsync(request, context, cancellationToken).ConfigureAwait(false);
             return JobInfo.Parse(LosslessJson.ParseObject(response.Body, "The configure answer"));
+        }
+
+        /// <summary>
+        /// Writes a product's draft from its resources and waits for the job (polling after 2 s, then twice as long each
+        /// time up to a minute, within <paramref name="timeout"/>); a failed job is CpValidationFailed carrying every
+        /// nested error. Returns the draft as it is then.
+        /// </summary>
+        public async Task<OfferDocument> ConfigureAndWaitAsync(string offerId, IReadOnlyList<JsonObject> resources, TimeSpan timeout, CommandContext? context, CancellationToken cancellationToken)
+        {
+            context ??= new CommandContext();
+            var job = await ConfigureDraftAsync(resources, context, cancellationToken).ConfigureAwait(false);
+            var deadline = Connection.Clock() + timeout;
+            var pause = TimeSpan.FromSeconds(2);
+            while (!string.Equals(job.JobStatus, "completed", StringComparison.OrdinalIgnoreCase))
+            {
+                var left = deadline - Connection.Clock();
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new CpException(CpErrorKind.OperationTimeout, $"The configure job {job.JobId} for product '{offerId}' did not complete within {timeout}.", $"Follow it with Get-CpOperation -OperationId '{job.JobId}' -Api ProductIngestion | Wait-CpOperation.") { Target = offerId };
+                }
+
+                await Connection.DelayAsync(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                job = await GetJobAsync(job.JobId, context, cancellationToken).ConfigureAwait(false);
+                context.Observer.Verbose($"Configure job {job.JobId}: {job.JobStatus} ({job.JobResult}).");
+            }
+
+            if (!string.Equals(job.JobResult, "succeeded", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CpException(
+                    CpErrorKind.ValidationFailed,
+                    $"The configure job {job.JobId} for product '{offerId}' ended {job.JobResult}: {(job.Errors.Count == 0 ? "no reason given" : string.Join(" | ", job.Errors))}",
+                    "Correct the resources named in the messages and send them again; the draft was not changed.") { Target = offerId };
+            }
+
+            return await GetOfferAsync(offerId, OfferSlot.Draft, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Creates the product <paramref name="offerId"/> from a definition's resources (CpConflict when it exists): the
+        /// product resource gets that externalId, every resource loses its durable id and names the new product by
+        /// <c>resourceName</c>, as resources created in one request do.
+        /// </summary>
+        public async Task<OfferDocument> CreateAsync(string offerId, JsonObject definition, TimeSpan timeout, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var existing = await PagesAsync(Path("product?externalId=" + Uri.EscapeDataString(Ids.OfferId(offerId))), "The product look-up", context, cancellationToken).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                throw new CpException(CpErrorKind.Conflict, $"Product '{offerId}' already exists on the Product Ingestion API.", $"To change it, use Set-CpOffer -OfferId '{offerId}' -Api ProductIngestion.") { Target = offerId };
+            }
+
+            var resources = DraftResourcesOf(definition).Select(r => (JsonObject)r.DeepClone()).ToList();
+            var product = resources.FirstOrDefault(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/product/", StringComparison.Ordinal) >= 0);
+            if (product is null)
+            {
+                product = new JsonObject { ["$schema"] = SchemaRoot + "product/2022-03-01-preview3", ["type"] = "azureVirtualMachine", ["alias"] = offerId };
+                resources.Insert(0, product);
+            }
+
+            const string name = "new-product";
+            foreach (var resource in resources)
+            {
+                resource.Remove("id");
+                if (!ReferenceEquals(resource, product))
+                {
+                    resource["product"] = new JsonObject { ["resourceName"] = name };
+                }
+            }
+
+            product["identity"] = new JsonObject { ["externalId"] = offerId };
+            product["resourceName"] = name;
+            return await ConfigureAndWaitAsync(offerId, resources, timeout, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The draft resources of a definition: a resource tree (as Get-CpOffer reads it) or an object with
+        /// <c>resources</c>; the tree's submission entries are not sent (publishing is Publish-CpOffer's).
+        /// </summary>
+        public static IReadOnlyList<JsonObject> DraftResourcesOf(JsonObject definition)
+        {
+            var resources = JsonFields.Array(definition, "resources")
+                ?? throw new CpException(CpErrorKind.InvalidArgument, "On the Product Ingestion API the definition is the product's resource tree: an object with 'resources', as Get-CpOffer -Api ProductIngestion returns in Definition.");
+            return resources.OfType<JsonObject>()
+                .Where(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/submission/", StringComparison.Ordinal) < 0)
+                .ToList();
         }
 
         /// <summary>
@@ -190,11 +312,58 @@ namespace CloudPartner.Engine.ProductIngestion
             return ToOperation(job, operation.SubmissionType, operation.OfferId, operation.ProductId, operation.SubmissionId);
         }
 
+        /// <summary>The preview and live submissions of the product <paramref name="offerId"/> as operations, newest first.</summary>
+        public async Task<IReadOnlyList<OperationInfo>> ListOperationsAsync(string offerId, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var product = await GetProductAsync(offerId, context, cancellationToken).ConfigureAwait(false);
+            return ToOperations(product, await ListSubmissionsAsync(ProductIdOf(product), context, cancellationToken).ConfigureAwait(false));
+        }
+
+        /// <summary>
+        /// A configure job as an operation. Its status does not say what it did; once it has succeeded its detail does
+        /// (the resources it wrote), so a job that published to preview is known as one and waits for the review.
+        /// </summary>
+        public async Task<OperationInfo> GetJobOperationAsync(string jobId, string? offerId, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var job = await GetJobAsync(jobId, context, cancellationToken).ConfigureAwait(false);
+            string? target = null;
+            string? productId = null;
+            if (StatusMapper.MapJob(job.JobStatus, job.JobResult, toPreview: false) == OperationState.Succeeded)
+            {
+                var detail = await SendAsync(HttpMethod.Get, Path("configure/" + JobGuid(jobId)), null, context, cancellationToken).ConfigureAwait(false);
+                var submission = JsonFields.Objects(LosslessJson.ParseObject(detail.Body, "The job detail"), "resources")
+                    .FirstOrDefault(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/submission/", StringComparison.Ordinal) >= 0);
+                if (submission != null)
+                {
+                    target = SubmissionInfo.Parse(submission).TargetType;
+                    productId = JsonFields.String(submission, "product");
+                }
+            }
+
+            return ToOperation(job, target ?? "draft", offerId ?? string.Empty, productId, null);
+        }
+
+        /// <summary>
+        /// The product's status from its newest preview and live submissions: none → NeverPublished; running → Running;
+        /// failed → Failed; a succeeded preview not yet live → WaitingForPublisherReview; live → Succeeded.
+        /// </summary>
+        public async Task<OfferStatusInfo> GetStatusAsync(string offerId, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var operations = await ListOperationsAsync(offerId, context, cancellationToken).ConfigureAwait(false);
+            var newest = operations.FirstOrDefault();
+            return new OfferStatusInfo
+            {
+                OfferId = offerId,
+                Status = newest?.Status ?? "neverPublished",
+                State = newest?.State ?? OperationState.NeverPublished,
+            };
+        }
+
         /// <summary>A product's submissions (draft left out) as operations, newest first.</summary>
         public static IReadOnlyList<OperationInfo> ToOperations(JsonObject product, IReadOnlyList<SubmissionInfo> submissions)
         {
             return submissions.Where(s => s.TargetType != "draft")
-                .OrderByDescending(s => s.Created ?? DateTimeOffset.MinValue).ThenBy(s => s.TargetType == "live" ? 1 : 0)
+                .OrderByDescending(s => s.Created ?? DateTimeOffset.MinValue).ThenBy(s => s.TargetType == "live" ? 0 : 1)
                 .Select(s => ToOperation(product, s, submissions)).ToList();
         }
 

@@ -14,10 +14,9 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsData.Compare, "CpOffer")]
     [OutputType(typeof(CpOfferChange), typeof(CpOfferChangeSummary))]
-    public sealed class CompareCpOfferCommand : CpSessionCmdlet
+    public sealed class CompareCpOfferCommand : CpApiCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         /// <summary>The offer whose slots or versions are read (not needed when both sides are objects or files).</summary>
@@ -83,8 +82,19 @@ namespace CloudPartner.Commands
                     }
 
                     var session = RequireSession();
-                    var publisher = RequirePublisherId(session, PublisherId);
                     offerId = Engine.Security.Ids.OfferId(OfferId!);
+                    if (ApiOf(session) == CpApi.ProductIngestion)
+                    {
+                        IgnorePublisherId();
+                        var id = offerId;
+                        (before, after) = Run(async (context, cancel) => (
+                            await reference.ReadAsync(session.ProductIngestion, id, missingIsEmpty: false, context, cancel).ConfigureAwait(false),
+                            await difference.ReadAsync(session.ProductIngestion, id, missingIsEmpty: false, context, cancel).ConfigureAwait(false)));
+                        Write(offerId, before, after);
+                        return;
+                    }
+
+                    var publisher = RequirePublisherId(session, PublisherId);
                     (before, after) = Run(async (context, cancel) => (
                         await reference.ReadAsync(session.Api, publisher, offerId, missingIsEmpty: false, context, cancel).ConfigureAwait(false),
                         await difference.ReadAsync(session.Api, publisher, offerId, missingIsEmpty: false, context, cancel).ConfigureAwait(false)));
@@ -96,18 +106,23 @@ namespace CloudPartner.Commands
                     offerId = OfferId ?? JsonFields.String(after, "id") ?? JsonFields.String(before, "id") ?? string.Empty;
                 }
 
-                var changes = OfferDiff.Compare(before, after, IncludeVolatile);
-                if (Summary)
-                {
-                    WriteObject(new CpOfferChangeSummary(offerId, new OfferChangeSummary(changes)));
-                    return;
-                }
-
-                foreach (var change in changes)
-                {
-                    WriteObject(new CpOfferChange(offerId, change));
-                }
+                Write(offerId, before, after);
             });
+        }
+
+        private void Write(string offerId, JsonObject before, JsonObject after)
+        {
+            var changes = OfferDiff.Compare(before, after, IncludeVolatile);
+            if (Summary)
+            {
+                WriteObject(new CpOfferChangeSummary(offerId, new OfferChangeSummary(changes)));
+                return;
+            }
+
+            foreach (var change in changes)
+            {
+                WriteObject(new CpOfferChange(offerId, change));
+            }
         }
 
         private OfferSource Source(string side, CpOfferSlot? slot, long? version, object? value, string? path, CpOfferSlot byDefault)
@@ -131,8 +146,9 @@ namespace CloudPartner.Commands
             if (value != null)
             {
                 var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
+                // A product is compared as its resource tree, as it is read from the Product Ingestion API.
                 var document = unwrapped is CpOffer offer
-                    ? offer.ToDocument()
+                    ? (offer.Api == CpApi.ProductIngestion ? JsonFields.Object(offer.ToDocument(), "definition") ?? new JsonObject() : offer.ToDocument())
                     : new JsonObject { ["definition"] = PSJson.ToJsonNode(value, $"{side}Object") };
                 return OfferSource.FromDocument(document, $"-{side}Object");
             }

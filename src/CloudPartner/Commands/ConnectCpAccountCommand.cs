@@ -7,6 +7,7 @@ using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Auth;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.ProductIngestion;
 using CloudPartner.Engine.Security;
 using CloudPartner.Infrastructure;
 
@@ -144,6 +145,26 @@ namespace CloudPartner.Commands
         [ValidateNotNullOrEmpty]
         public string ApiVersion { get; set; } = ConnectionSettings.DefaultApiVersion;
 
+        /// <summary>The session's default API, for commands that name none. With <c>-AccessToken</c>, the API the token is for.</summary>
+        [Parameter]
+        public CpApi Api { get; set; } = CpApi.Cpp;
+
+        /// <summary>The Product Ingestion API's endpoint.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri ProductIngestionEndpoint { get; set; } = ProductIngestionApi.DefaultEndpoint;
+
+        /// <summary>The <c>$version</c> sent to the Product Ingestion API.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ProductIngestionVersion { get; set; } = ProductIngestionApi.DefaultVersion;
+
+        /// <summary>A token for the Product Ingestion API (Graph audience) beside the CPP one given with <c>-AccessToken</c>.</summary>
+        [Parameter(ParameterSetName = AccessTokenSet)]
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString? ProductIngestionAccessToken { get; set; }
+
         [Parameter]
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 4;
@@ -176,6 +197,7 @@ namespace CloudPartner.Commands
         {
             ITokenProvider? provider = null;
             ApiConnection? connection = null;
+            ApiConnection? productIngestion = null;
             CpSession? session = null;
 
             var redactor = known;
@@ -192,27 +214,39 @@ namespace CloudPartner.Commands
                     ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                     ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
                 };
-                provider = ParameterSetName == AccessTokenSet ? AccessTokenProvider(redactor) : SignInProvider(settings, redactor);
-                connection = new ApiConnection(settings, provider, redactor: redactor);
+                var piSettings = settings.Clone();
+                piSettings.Endpoint = EndpointPolicy.ValidateEndpoint(ProductIngestionEndpoint, nameof(ProductIngestionEndpoint));
+                piSettings.ApiVersion = ProductIngestionVersion;
+                piSettings.VersionParameter = "$version";
+                piSettings.PublisherId = null;
+                var (cppTokens, piTokens) = ParameterSetName == AccessTokenSet ? AccessTokenProviders(redactor) : SignInProviders(settings, redactor);
+                provider = cppTokens;
+                connection = new ApiConnection(settings, cppTokens, redactor: redactor);
+                productIngestion = new ApiConnection(piSettings, piTokens, redactor: redactor);
 
-                // The token is acquired now, so that bad credentials fail here and not at the first call.
-                var open = connection;
+                // The default API's token is acquired now, so that bad credentials fail here and not at the first call;
+                // the other one's at its first command.
+                var open = Api == CpApi.ProductIngestion ? productIngestion : connection;
                 var acquired = Run((context, cancel) => open.Tokens.GetAsync(context.Observer, cancel));
                 if (acquired.ExpiresOn.HasValue && acquired.ExpiresOn.Value <= DateTimeOffset.UtcNow)
                 {
-                    throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", "Get a new token (for example az account get-access-token --resource https://cloudpartner.azure.com) and connect again.");
+                    var resource = Api == CpApi.ProductIngestion ? "https://graph.microsoft.com" : "https://cloudpartner.azure.com";
+                    throw new CpException(CpErrorKind.AuthenticationFailed, $"The access token expired at {acquired.ExpiresOn.Value:u}.", $"Get a new token (for example az account get-access-token --resource {resource}) and connect again.");
                 }
 
-                session = new CpSession(new PartnerApi(connection), (CpAuthFlow)Enum.Parse(typeof(CpAuthFlow), provider.Flow));
+                var flow = (Api == CpApi.ProductIngestion ? piTokens : cppTokens).Flow;
+                session = new CpSession(new PartnerApi(connection), new ProductIngestionApi(productIngestion), Api, (CpAuthFlow)Enum.Parse(typeof(CpAuthFlow), flow));
                 SessionRegistry.Replace(session);
             }
             catch (CpException e)
             {
+                productIngestion?.Dispose();
                 Discard(connection, provider);
                 ThrowTerminatingError(ErrorRecords.From(e, Endpoint, redactor));
             }
             catch
             {
+                productIngestion?.Dispose();
                 Discard(connection, provider);
                 throw;
             }
@@ -222,16 +256,46 @@ namespace CloudPartner.Commands
             WriteObject(session);
         }
 
-        private ITokenProvider AccessTokenProvider(Redactor redactor)
+        /// <summary>
+        /// The tokens of <c>-AccessToken</c> (for the API <c>-Api</c> names) and <c>-ProductIngestionAccessToken</c>; an API
+        /// given no token refuses its commands, naming the parameter that would supply one.
+        /// </summary>
+        private (ITokenProvider Cpp, ITokenProvider ProductIngestion) AccessTokenProviders(Redactor redactor)
         {
-            var token = Engine.Security.SecureText.ToPlainText(AccessToken);
+            var token = StaticToken(AccessToken, nameof(AccessToken), redactor);
+            if (Api == CpApi.ProductIngestion)
+            {
+                if (ProductIngestionAccessToken != null)
+                {
+                    throw new CpException(CpErrorKind.InvalidArgument, "-ProductIngestionAccessToken is redundant with -Api ProductIngestion: -AccessToken is then the Product Ingestion token.", "Pass the Product Ingestion token with -AccessToken alone.");
+                }
+
+                return (new MissingTokenProvider("CPP API", "Connect with -Api Cpp -AccessToken <a token for https://cloudpartner.azure.com>, or sign in with one of the sign-in parameter sets, which serve both APIs."), token);
+            }
+
+            var productIngestion = ProductIngestionAccessToken is null
+                ? new MissingTokenProvider("Product Ingestion API", "Connect again with -ProductIngestionAccessToken <a token for https://graph.microsoft.com>, or sign in with one of the sign-in parameter sets, which serve both APIs.")
+                : StaticToken(ProductIngestionAccessToken, nameof(ProductIngestionAccessToken), redactor);
+            return (token, productIngestion);
+        }
+
+        private static ITokenProvider StaticToken(SecureString secure, string parameter, Redactor redactor)
+        {
+            var token = Engine.Security.SecureText.ToPlainText(secure);
             redactor.AddSecret(token);
             if (string.IsNullOrWhiteSpace(token))
             {
-                throw new CpException(CpErrorKind.InvalidArgument, "-AccessToken is empty.");
+                throw new CpException(CpErrorKind.InvalidArgument, $"-{parameter} is empty.");
             }
 
             return new StaticTokenProvider(token);
+        }
+
+        /// <summary>One sign-in for both APIs: the Product Ingestion token (Graph audience) comes from the same credentials.</summary>
+        private (ITokenProvider Cpp, ITokenProvider ProductIngestion) SignInProviders(ConnectionSettings settings, Redactor redactor)
+        {
+            var cpp = SignInProvider(settings, redactor);
+            return (cpp, ((IScopedTokenProvider)cpp).ForScope(ProductIngestionApi.GraphScope));
         }
 
         private ITokenProvider SignInProvider(ConnectionSettings settings, Redactor redactor)

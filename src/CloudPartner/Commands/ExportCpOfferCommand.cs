@@ -17,7 +17,7 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "CpOffer")]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportCpOfferCommand : CpSessionCmdlet
+    public sealed class ExportCpOfferCommand : CpApiCmdlet
     {
         private const int ProgressId = 1;
 
@@ -34,7 +34,6 @@ namespace CloudPartner.Commands
         public string OfferId { get; set; } = "*";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         /// <summary>A slot instead of the editable document.</summary>
@@ -49,25 +48,33 @@ namespace CloudPartner.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            var publisher = RequirePublisherId(session, PublisherId);
+            var productIngestion = ApiOf(session) == CpApi.ProductIngestion;
+            if (productIngestion)
+            {
+                IgnorePublisherId();
+            }
+
+            var publisher = productIngestion ? string.Empty : RequirePublisherId(session, PublisherId);
             ForItem(OfferId, () =>
             {
                 var folder = ResolveFolder();
                 var pattern = OfferIdPattern.Parse(OfferId);
-                IReadOnlyList<string> offerIds = WildcardPattern.ContainsWildcardCharacters(OfferId)
-                    ? Run((context, cancel) => session.Api.ListOffersAsync(publisher, null, context, cancel))
-                        .Select(o => o.Id).Where(id => id != null && pattern!.IsMatch(id)).Select(id => id!).ToList()
-                    : new[] { Ids.OfferId(OfferId) };
+                IReadOnlyList<string> offerIds = !WildcardPattern.ContainsWildcardCharacters(OfferId) ? new[] { Ids.OfferId(OfferId) }
+                    : productIngestion
+                    ? Run((context, cancel) => session.ProductIngestion.ListProductsAsync(context, cancel))
+                        .Select(Engine.ProductIngestion.ProductIngestionApi.ExternalIdOf).Where(id => pattern!.IsMatch(id)).ToList()
+                    : Run((context, cancel) => session.Api.ListOffersAsync(publisher, null, context, cancel))
+                        .Select(o => o.Id).Where(id => id != null && pattern!.IsMatch(id)).Select(id => id!).ToList();
 
                 var done = 0;
-                var activity = $"Exporting {offerIds.Count} offers of publisher '{publisher}' to {folder}";
-                var exporter = new OfferExporter(session.Api);
+                var activity = productIngestion ? $"Exporting {offerIds.Count} products to {folder}" : $"Exporting {offerIds.Count} offers of publisher '{publisher}' to {folder}";
+                var exporter = productIngestion
+                    ? OfferExporter.ForProductIngestion(session.ProductIngestion, Types.Convert(Slot))
+                    : OfferExporter.ForCpp(session.Api, publisher, Types.Convert(Slot));
                 try
                 {
                     Run((context, cancel) => exporter.ExportAsync(
-                        publisher,
                         offerIds,
-                        Types.Convert(Slot),
                         folder,
                         ThrottleLimit,
                         (offerId, file) => ActiveQueue!.Post(() =>

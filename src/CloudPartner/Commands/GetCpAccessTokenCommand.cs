@@ -6,7 +6,7 @@ namespace CloudPartner.Commands
     /// <summary>Returns the session's current access token, renewed first if it is about to expire.</summary>
     [Cmdlet(VerbsCommon.Get, "CpAccessToken")]
     [OutputType(typeof(CpAccessToken), typeof(string))]
-    public sealed class GetCpAccessTokenCommand : CpSessionCmdlet
+    public sealed class GetCpAccessTokenCommand : CpApiCmdlet
     {
         /// <summary>Returns the token as a plain string instead of a CpAccessToken.</summary>
         [Parameter]
@@ -17,7 +17,8 @@ namespace CloudPartner.Commands
             var session = RequireSession();
             ForItem(session, () =>
             {
-                var token = Run((context, cancel) => session.Connection.Tokens.GetAsync(context.Observer, cancel));
+                var connection = ConnectionOf(session);
+                var token = Run((context, cancel) => connection.Tokens.GetAsync(context.Observer, cancel));
                 if (AsPlainText)
                 {
                     WriteObject(token.Token);

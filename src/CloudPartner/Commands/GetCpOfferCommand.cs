@@ -8,7 +8,7 @@ namespace CloudPartner.Commands
     /// <summary>Lists offers, or reads one offer (the editable draft, a version, or a slot).</summary>
     [Cmdlet(VerbsCommon.Get, "CpOffer", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(CpOffer), typeof(string))]
-    public sealed class GetCpOfferCommand : CpSessionCmdlet
+    public sealed class GetCpOfferCommand : CpApiCmdlet
     {
         private const string ListSet = "List";
         private const string OneSet = "One";
@@ -20,7 +20,6 @@ namespace CloudPartner.Commands
 
         [Parameter(ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = OneSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         /// <summary>The offer id; wildcards list the offers and keep those that match.</summary>
@@ -51,6 +50,12 @@ namespace CloudPartner.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
+            if (ApiOf(session) == CpApi.ProductIngestion)
+            {
+                ProductIngestionRecord(session);
+                return;
+            }
+
             var publisher = RequirePublisherId(session, ParameterSetName == PublisherSet ? Publisher.Id : PublisherId);
             ForItem(OfferId, () =>
             {
@@ -84,6 +89,33 @@ namespace CloudPartner.Commands
                 {
                     // A filtered list has no response text of its own: each match is written as it was in the list.
                     WriteObject(Raw ? (object)Engine.Json.LosslessJson.Write(offer.Document) : new CpOffer(offer, publisher, isSummary: true));
+                }
+            });
+        }
+
+        /// <summary>A product (its resource tree for -Slot: draft, preview or live), or the products matching -OfferId.</summary>
+        private void ProductIngestionRecord(CpSession session)
+        {
+            IgnorePublisherId();
+            ForItem(OfferId, () =>
+            {
+                if (Version.HasValue || !string.IsNullOrEmpty(OfferTypeId) || ParameterSetName == PublisherSet)
+                {
+                    throw new Engine.Errors.CpException(Engine.Errors.CpErrorKind.InvalidArgument, "-Version, -OfferTypeId and -Publisher do not apply to the Product Ingestion API: products have no numbered versions or publishers.");
+                }
+
+                if (!string.IsNullOrEmpty(OfferId) && !WildcardPattern.ContainsWildcardCharacters(OfferId))
+                {
+                    var offer = Run((context, cancel) => session.ProductIngestion.GetOfferAsync(OfferId!, Types.Convert(Slot), context, cancel));
+                    WriteObject(Raw ? (object?)offer.RawJson : new CpOffer(offer, string.Empty, isSummary: false, CpApi.ProductIngestion));
+                    return;
+                }
+
+                var pattern = OfferIdPattern.Parse(OfferId);
+                var products = Run((context, cancel) => session.ProductIngestion.ListProductsAsync(context, cancel));
+                foreach (var product in products.Select(p => Engine.ProductIngestion.ProductIngestionApi.ToOffer(p)).Where(o => pattern is null || pattern.IsMatch(o.Id ?? string.Empty)))
+                {
+                    WriteObject(Raw ? (object)Engine.Json.LosslessJson.Write(product.Document) : new CpOffer(product, string.Empty, isSummary: true, CpApi.ProductIngestion));
                 }
             });
         }

@@ -42,5 +42,24 @@ namespace CloudPartner.Commands
             });
             return new OfferChangeSummary(changes).Describe() + " would go live";
         }
+
+        /// <summary>What going live would change on the Product Ingestion API: the live resource tree against the preview one.</summary>
+        private protected override string? ProductIngestionWhatIfDetail(CpSession session, string offerId)
+        {
+            var changes = Run(async (context, cancel) =>
+            {
+                var live = await OfferSource.FromSlot(OfferSlot.Production).ReadAsync(session.ProductIngestion, offerId, missingIsEmpty: true, context, cancel).ConfigureAwait(false);
+                var preview = await OfferSource.FromSlot(OfferSlot.Preview).ReadAsync(session.ProductIngestion, offerId, missingIsEmpty: false, context, cancel).ConfigureAwait(false);
+                if (live.Count == 0)
+                {
+                    // Never live: everything in preview goes live.
+                    live = (JsonObject)preview.DeepClone();
+                    live["resources"] = new JsonArray();
+                }
+
+                return OfferDiff.Compare(live, preview);
+            });
+            return new OfferChangeSummary(changes).Describe() + " would go live";
+        }
     }
 }

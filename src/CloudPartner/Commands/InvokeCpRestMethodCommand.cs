@@ -10,7 +10,7 @@ namespace CloudPartner.Commands
     /// <summary>Calls any API path with the session's auth, api-version, retries and logging.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "CpRestMethod", SupportsShouldProcess = true)]
     [OutputType(typeof(PSObject), typeof(string))]
-    public sealed class InvokeCpRestMethodCommand : CpSessionCmdlet
+    public sealed class InvokeCpRestMethodCommand : CpApiCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -38,7 +38,8 @@ namespace CloudPartner.Commands
             ForItem(Path, () =>
             {
                 var method = new HttpMethod(Method.ToUpperInvariant());
-                var url = session.Connection.ResolveUrl(Path);
+                var connection = ConnectionOf(session);
+                var url = connection.ResolveUrl(Path);
                 string? json = null;
                 if (Body != null)
                 {
@@ -62,7 +63,7 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var response = Run((context, cancel) => session.Connection.SendAsync(request, context, cancel));
+                var response = Run((context, cancel) => connection.SendAsync(request, context, cancel));
                 if (Raw)
                 {
                     WriteObject(response.Body);

@@ -8,7 +8,7 @@ namespace CloudPartner.Commands
     /// <summary>Creates an offer. Fails with CpConflict when the offer exists (use Set-CpOffer to change it).</summary>
     [Cmdlet(VerbsCommon.New, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = DefinitionSet)]
     [OutputType(typeof(CpOffer))]
-    public sealed class NewCpOfferCommand : CpSessionCmdlet
+    public sealed class NewCpOfferCommand : CpApiCmdlet
     {
         private const string InputObjectSet = "InputObject";
         private const string DefinitionSet = "Definition";
@@ -19,7 +19,6 @@ namespace CloudPartner.Commands
         public CpOffer InputObject { get; set; } = null!;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
@@ -41,6 +40,12 @@ namespace CloudPartner.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
+            if (ApiOf(session) == CpApi.ProductIngestion)
+            {
+                ProductIngestionRecord(session);
+                return;
+            }
+
             ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
             {
                 JsonObject document;
@@ -83,6 +88,27 @@ namespace CloudPartner.Commands
                     e.RecommendedAction = $"Offer '{offerId}' already exists. To change it, use Set-CpOffer (for example Get-CpOffer -OfferId '{offerId}', edit, then Set-CpOffer).";
                     throw;
                 }
+            });
+        }
+
+        /// <summary>Creates a product from a resource tree (or another product's, piped in) and waits for the job.</summary>
+        private void ProductIngestionRecord(CpSession session)
+        {
+            IgnorePublisherId();
+            ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
+            {
+                var offerId = Engine.Security.Ids.OfferId(string.IsNullOrEmpty(OfferId) ? InputObject.OfferId : OfferId);
+                var document = ParameterSetName == InputObjectSet ? OfferInput.FromOffer(InputObject)
+                    : ParameterSetName == PathSet ? OfferInput.FromFile(this, Path)
+                    : OfferInput.FromDefinition(Definition);
+                var tree = Engine.Json.JsonFields.Object(document, "definition") ?? document;
+                if (!ShouldProcess($"product '{offerId}'", "Create product"))
+                {
+                    return;
+                }
+
+                var offer = Run((context, cancel) => session.ProductIngestion.CreateAsync(offerId, tree, System.TimeSpan.FromHours(1), context, cancel));
+                WriteObject(new CpOffer(offer, string.Empty, isSummary: false, CpApi.ProductIngestion));
             });
         }
     }

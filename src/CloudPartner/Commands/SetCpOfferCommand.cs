@@ -11,7 +11,7 @@ namespace CloudPartner.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "CpOffer", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(CpOffer))]
-    public sealed class SetCpOfferCommand : CpSessionCmdlet
+    public sealed class SetCpOfferCommand : CpApiCmdlet
     {
         private const string InputObjectSet = "InputObject";
         private const string DefinitionSet = "Definition";
@@ -23,7 +23,6 @@ namespace CloudPartner.Commands
 
         [Parameter(ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefinitionSet, ValueFromPipelineByPropertyName = true)]
@@ -53,6 +52,12 @@ namespace CloudPartner.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
+            if (ApiOf(session) == CpApi.ProductIngestion)
+            {
+                ProductIngestionRecord(session);
+                return;
+            }
+
             ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
             {
                 string publisher, offerId;
@@ -89,6 +94,31 @@ namespace CloudPartner.Commands
                 if (PassThru)
                 {
                     WriteObject(new CpOffer(offer, publisher, isSummary: false));
+                }
+            });
+        }
+
+        /// <summary>Writes the product's draft from the resource tree given (its submission entries are not sent) and waits for the job.</summary>
+        private void ProductIngestionRecord(CpSession session)
+        {
+            IgnorePublisherId();
+            ForItem(ParameterSetName == InputObjectSet ? (object)InputObject : OfferId, () =>
+            {
+                var offerId = ParameterSetName == InputObjectSet ? InputObject.OfferId : Engine.Security.Ids.OfferId(OfferId);
+                var document = ParameterSetName == InputObjectSet ? OfferInput.FromOffer(InputObject)
+                    : ParameterSetName == PathSet ? OfferInput.FromFile(this, Path)
+                    : OfferInput.FromDefinition(Definition);
+                var tree = Engine.Json.JsonFields.Object(document, "definition") ?? document;
+                var resources = Engine.ProductIngestion.ProductIngestionApi.DraftResourcesOf(tree);
+                if (!ShouldProcess($"product '{offerId}'", $"Configure the draft ({resources.Count} resources)"))
+                {
+                    return;
+                }
+
+                var offer = Run((context, cancel) => session.ProductIngestion.ConfigureAndWaitAsync(offerId, resources, System.TimeSpan.FromHours(1), context, cancel));
+                if (PassThru)
+                {
+                    WriteObject(new CpOffer(offer, string.Empty, isSummary: false, CpApi.ProductIngestion));
                 }
             });
         }

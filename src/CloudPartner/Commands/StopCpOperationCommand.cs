@@ -13,7 +13,14 @@ namespace CloudPartner.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>On the Product Ingestion API: the configure job to cancel (an operation piped in brings its own).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("JobId")]
+        public string? OperationId { get; set; }
+
         private protected override OperationKind Kind => OperationKind.Cancel;
+
+        private protected override string? JobId => OperationId;
 
         private protected override string Action => "Cancel the running operation";
 

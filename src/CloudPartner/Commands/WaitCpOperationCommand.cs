@@ -32,7 +32,7 @@ namespace CloudPartner.Commands
                     ForItem(operation, () =>
                     {
                         var info = operation.Info;
-                        if (info.Location is null)
+                        if (info.Location is null && info.Api == Engine.Models.ApiKind.Cpp)
                         {
                             info.Location = session.Api.LocationOf(operation.PublisherId, operation.OfferId, operation.Id ?? string.Empty);
                         }

@@ -18,6 +18,7 @@ namespace CloudPartner.Infrastructure
         [Parameter]
         public CpSession? Session { get; set; }
 
+
         /// <summary>The redactor of the session this command works with (known secrets and secret shapes).</summary>
         private protected override Redactor Redactor => (resolved ?? Session ?? SessionRegistry.Default)?.Connection.Redactor ?? ErrorRecords.ShapesOnly;
 

@@ -7,7 +7,6 @@ namespace CloudPartner.Infrastructure
     public abstract class CpStartOperationCmdlet : CpWaitingCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string? PublisherId { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -28,9 +27,19 @@ namespace CloudPartner.Infrastructure
         /// <summary>True when -Force may skip the confirmation prompt (the High-impact cmdlets).</summary>
         private protected virtual bool Forced => false;
 
+        /// <summary>The configure job a cancel names (Product Ingestion).</summary>
+        private protected virtual string? JobId => null;
+
         protected override void ProcessRecord()
         {
             var session = RequireSession();
+            if (ApiOf(session) == CpApi.ProductIngestion)
+            {
+                ProductIngestionRecord(session);
+                DrainWaits();
+                return;
+            }
+
             var publisher = RequirePublisherId(session, PublisherId);
             ForItem(OfferId, () =>
             {
@@ -68,18 +77,78 @@ namespace CloudPartner.Infrastructure
         }
 
         /// <summary>What -WhatIf adds to the action's description (nothing by default); read only when -WhatIf is given.</summary>
+        /// <summary>
+        /// Publish and go-live are submissions posted to configure, refused before any POST when the service would refuse
+        /// them; a cancel cancels the configure job it is given (the API cannot list a product's jobs).
+        /// </summary>
+        private void ProductIngestionRecord(CpSession session)
+        {
+            IgnorePublisherId();
+            if (NotificationEmails != null)
+            {
+                WriteWarning("-NotificationEmail does not apply to the Product Ingestion API (the seller contact email is notified) and is ignored.");
+            }
+
+            ForItem(OfferId, () =>
+            {
+                var offerId = Engine.Security.Ids.OfferId(OfferId);
+                if (Kind == OperationKind.Cancel && string.IsNullOrEmpty(JobId))
+                {
+                    throw new Engine.Errors.CpException(
+                        Engine.Errors.CpErrorKind.InvalidArgument,
+                        $"The Product Ingestion API cannot find the jobs of product '{offerId}': name the job to cancel.",
+                        "Pipe the operation that Publish-CpOffer or Invoke-CpGoLive returned, or pass -OperationId <jobId>.");
+                }
+
+                if (!Confirm($"product '{offerId}'", () => ProductIngestionWhatIfDetail(session, offerId)))
+                {
+                    return;
+                }
+
+                var api = session.ProductIngestion;
+                var operation = Run(async (context, cancel) =>
+                {
+                    if (Kind == OperationKind.Cancel)
+                    {
+                        var canceled = await api.CancelJobAsync(JobId!, context, cancel).ConfigureAwait(false);
+                        return Engine.ProductIngestion.ProductIngestionApi.ToOperation(canceled, null, offerId, null, null);
+                    }
+
+                    var product = await api.GetProductAsync(offerId, context, cancel).ConfigureAwait(false);
+                    return Kind == OperationKind.Publish
+                        ? await api.PublishAsync(product, context, cancel).ConfigureAwait(false)
+                        : await api.GoLiveAsync(product, context, cancel).ConfigureAwait(false);
+                });
+                Verbose($"{Kind} on the Product Ingestion API: job {operation.JobId}, {operation.State}.");
+                if (Wait && !operation.IsTerminal && operation.JobId != null)
+                {
+                    BeginWait(session, operation, canceledIsSuccess: Kind == OperationKind.Cancel);
+                }
+                else
+                {
+                    WriteObject(new CpOperation(operation, Redactor));
+                }
+            });
+        }
+
         private protected virtual string? WhatIfDetail(CpSession session, string publisherId, string offerId) => null;
+
+        private protected virtual string? ProductIngestionWhatIfDetail(CpSession session, string offerId) => null;
 
         private bool Confirm(CpSession session, string publisher, string offerId)
         {
-            var target = $"offer '{offerId}' of publisher '{publisher}'";
+            return Confirm($"offer '{offerId}' of publisher '{publisher}'", () => WhatIfDetail(session, publisher, offerId));
+        }
+
+        private bool Confirm(string target, System.Func<string?> whatIfDetail)
+        {
             var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter flag && flag.IsPresent;
             if (Forced && !whatIf && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
             {
                 return true;
             }
 
-            var detail = whatIf ? WhatIfDetail(session, publisher, offerId) : null;
+            var detail = whatIf ? whatIfDetail() : null;
             return ShouldProcess(target, detail is null ? Action : $"{Action}: {detail}");
         }
     }

@@ -5,7 +5,7 @@ using CloudPartner.Engine.Operations;
 namespace CloudPartner.Infrastructure
 {
     /// <summary>Adds waiting for long-running operations: -PollingInterval and -Timeout, and the waits themselves.</summary>
-    public abstract class CpWaitingCmdlet : CpSessionCmdlet
+    public abstract class CpWaitingCmdlet : CpApiCmdlet
     {
         private WaitCoordinator? waits;
         private DateTimeOffset? deadline;

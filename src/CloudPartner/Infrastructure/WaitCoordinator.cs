@@ -47,7 +47,7 @@ namespace CloudPartner.Infrastructure
                 unfinished.Add(operation);
             }
 
-            var waiter = new OperationWaiter(session.Api);
+            var waiter = new OperationWaiter(session.SourceOf(operation));
             Task.Run(async () =>
             {
                 try
@@ -76,7 +76,7 @@ namespace CloudPartner.Infrastructure
                     {
                         Forget(operation);
                         WriteProgress(activityId, operation, completed: true);
-                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation, queue.Redactor), $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation", queue.Redactor));
+                        cmdlet.WriteError(ErrorRecords.Unexpected(e, new CpOperation(operation, queue.Redactor), session.SourceOf(operation).ResumeCommand(operation), queue.Redactor));
                     });
                 }
                 finally
@@ -206,7 +206,10 @@ namespace CloudPartner.Infrastructure
 
         private static string ResumeMessage(OperationInfo operation)
         {
-            return $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+            var resume = operation.Api == ApiKind.ProductIngestion
+                ? $"Get-CpOperation -OperationId '{operation.JobId}' -Api ProductIngestion | Wait-CpOperation"
+                : $"Get-CpOperation -Location '{operation.Location}' | Wait-CpOperation";
+            return $"Stopped waiting; operation {operation.Id} on offer '{operation.OfferId}' goes on. Resume with: {resume}";
         }
 
         private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

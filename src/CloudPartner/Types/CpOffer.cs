@@ -12,15 +12,17 @@ namespace CloudPartner
     /// </summary>
     public sealed class CpOffer
     {
-        internal CpOffer(OfferDocument offer, string publisherId, bool isSummary)
+        internal CpOffer(OfferDocument offer, string publisherId, bool isSummary, CpApi api = CpApi.Cpp)
         {
+            Api = api;
+            ProductId = Engine.Json.JsonFields.String(offer.Document, "productId");
             Document = offer.Document;
             RawJson = offer.RawJson;
             IsSummary = isSummary;
             PublisherId = offer.PublisherId ?? publisherId;
             OfferId = offer.Id ?? string.Empty;
             OfferTypeId = offer.OfferTypeId;
-            DisplayText = offer.DisplayText;
+            DisplayText = offer.DisplayText ?? Engine.Json.JsonFields.String(offer.Document, "displayText");
             Status = offer.Status;
             Version = offer.Version;
             ChangedTime = offer.ChangedTime;
@@ -31,6 +33,12 @@ namespace CloudPartner
             var definition = Document["definition"];
             Definition = definition is null ? null : PSJson.ToPSObject(definition) as PSObject;
         }
+
+        /// <summary>The API the offer was read from; commands it is piped to work on the same API.</summary>
+        public CpApi Api { get; }
+
+        /// <summary>On the Product Ingestion API, the product's durable id (<c>product/&lt;guid&gt;</c>).</summary>
+        public string? ProductId { get; }
 
         public string PublisherId { get; }
 

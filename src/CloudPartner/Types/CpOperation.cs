@@ -13,6 +13,10 @@ namespace CloudPartner
         internal CpOperation(OperationInfo operation, Redactor redactor)
         {
             Info = operation;
+            Api = (CpApi)Enum.Parse(typeof(CpApi), operation.Api.ToString());
+            ProductId = operation.ProductId;
+            JobId = operation.JobId;
+            SubmissionId = operation.SubmissionId;
             Id = operation.Id;
             PublisherId = operation.PublisherId;
             OfferId = operation.OfferId;
@@ -36,6 +40,18 @@ namespace CloudPartner
         }
 
         public string? Id { get; }
+
+        /// <summary>The API the operation is on; commands it is piped to work on the same API.</summary>
+        public CpApi Api { get; }
+
+        /// <summary>Product Ingestion: the product's durable id.</summary>
+        public string? ProductId { get; }
+
+        /// <summary>Product Ingestion: the configure job that Wait-CpOperation follows and Stop-CpOperation cancels.</summary>
+        public string? JobId { get; }
+
+        /// <summary>Product Ingestion: the submission's durable id, once known.</summary>
+        public string? SubmissionId { get; }
 
         public string PublisherId { get; }
 

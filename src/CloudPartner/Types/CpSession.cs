@@ -1,6 +1,7 @@
 using System;
 using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Http;
+using CloudPartner.Engine.ProductIngestion;
 
 namespace CloudPartner
 {
@@ -10,11 +11,16 @@ namespace CloudPartner
     /// </summary>
     public sealed class CpSession : IDisposable
     {
-        internal CpSession(PartnerApi api, CpAuthFlow authFlow)
+        internal CpSession(PartnerApi api, ProductIngestionApi productIngestion, CpApi defaultApi, CpAuthFlow authFlow)
         {
             Api = api;
+            ProductIngestion = productIngestion;
+            DefaultApi = defaultApi;
             AuthFlow = authFlow;
         }
+
+        /// <summary>The API of commands that name none (Connect-CpAccount -Api).</summary>
+        public CpApi DefaultApi { get; }
 
         public string? PublisherId => Api.Connection.Settings.PublisherId;
 
@@ -35,7 +41,24 @@ namespace CloudPartner
 
         public Uri? Proxy => Api.Connection.Settings.Proxy;
 
+        /// <summary>The Product Ingestion API's endpoint.</summary>
+        public Uri ProductIngestionEndpoint => ProductIngestion.Connection.Settings.Endpoint;
+
+        /// <summary>The <c>$version</c> sent to the Product Ingestion API.</summary>
+        public string ProductIngestionVersion => ProductIngestion.Connection.Settings.ApiVersion;
+
+        /// <summary>When the Product Ingestion token expires (null until one was acquired, or when it does not say).</summary>
+        public DateTimeOffset? ProductIngestionTokenExpiresOn => ProductIngestion.Connection.Tokens.ExpiresOn;
+
         internal PartnerApi Api { get; }
+
+        internal ProductIngestionApi ProductIngestion { get; }
+
+        /// <summary>The API client an operation is followed through.</summary>
+        internal Engine.Operations.IOperationSource SourceOf(Engine.Models.OperationInfo operation)
+        {
+            return operation.Api == Engine.Models.ApiKind.ProductIngestion ? ProductIngestion : (Engine.Operations.IOperationSource)Api;
+        }
 
         internal ApiConnection Connection => Api.Connection;
 
@@ -48,6 +71,7 @@ namespace CloudPartner
         {
             IsDisconnected = true;
             Api.Connection.Dispose();
+            ProductIngestion.Connection.Dispose();
         }
 
         public void Dispose() => Disconnect();
