@@ -17,7 +17,8 @@
                 emulator, printing each one's counts and a last line 'N passed, N failed'. Pester 5 is the installed
                 copy when there is one, else the NuGet package restored into out/packages/ (tests/Tools/Pester.proj).
     Demo        the module's main job in this PowerShell, against the emulator: connect, read, edit losslessly,
-                publish, wait for sign-off, go live, wait until live (examples/Demo.ps1).
+                publish, wait for sign-off, go live, wait until live, on the CPP API and then on the Product
+                Ingestion API (examples/Demo.ps1).
     Clean       removes out/ and the bin/obj folders.
 .EXAMPLE
     ./build.ps1 -Task Build, Docs, Package, Test

@@ -2,7 +2,7 @@
 <#
 .SYNOPSIS
     The module's main job, against a local emulator: connect, read, edit losslessly, publish, wait for publisher
-    sign-off, go live and wait until live.
+    sign-off, go live and wait until live; then the same on the Product Ingestion API, with the same cmdlets.
 .DESCRIPTION
     Run by `./build.ps1 -Task Demo` (which builds the module and the emulator first). The emulator compresses the days
     that certification takes into seconds (--time-scale). Every line between "Connect-CpAccount" and "Disconnect" is
@@ -12,7 +12,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
-    [string] $OfferId = 'contoso-vm'
+    [string] $OfferId = 'contoso-vm',
+    [string] $ProductId = 'test-vm'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -47,7 +48,27 @@ try {
     Write-Step 'The offer and its operations now'
     Get-CpOfferStatus -OfferId $OfferId | Format-Table | Out-Host
     Get-CpOperation -OfferId $OfferId | Format-Table | Out-Host
-    Write-Host "`n$OfferId is live." -ForegroundColor Green
+    Write-Host "`n$OfferId is live on the CPP API." -ForegroundColor Green
+
+    Write-Step "The Product Ingestion API, where new products live: the same cmdlets, with -Api ProductIngestion"
+    Connect-CpAccount -AccessToken 'demo-token' -Api ProductIngestion -Endpoint $emulator.Url -ProductIngestionEndpoint "$($emulator.Url)/rp/product-ingestion" |
+        Format-List DefaultApi, ProductIngestionEndpoint, ProductIngestionVersion | Out-Host
+
+    Write-Step "Edit $ProductId's draft: rename its first plan in the resource tree, wait for the configure job"
+    $product = Get-CpOffer -OfferId $ProductId
+    $plan = $product.Definition.resources | Where-Object { $_.'$schema' -like '*/plan/*' } | Select-Object -First 1
+    $plan.alias = "$($plan.alias) ($(Get-Date -Format yyyy.MM.dd))"
+    $product | Set-CpOffer -PassThru | Format-List OfferId, ProductId, OfferTypeId, Api | Out-Host
+
+    Write-Step 'Publish to preview and wait for the job; see what going live would change; go live and wait'
+    Publish-CpOffer -OfferId $ProductId -Wait -PollingInterval '00:00:00.25' | Format-Table | Out-Host
+    Compare-CpOffer -OfferId $ProductId -ReferenceSlot Preview -DifferenceSlot Draft | Format-Table | Out-Host
+    Invoke-CpGoLive -OfferId $ProductId -Force -Wait -PollingInterval '00:00:00.25' | Format-Table | Out-Host
+
+    Write-Step 'The product and its submissions now'
+    Get-CpOfferStatus -OfferId $ProductId | Format-Table | Out-Host
+    Get-CpOperation -OfferId $ProductId | Format-Table | Out-Host
+    Write-Host "`n$ProductId is live on the Product Ingestion API." -ForegroundColor Green
 }
 finally {
     Disconnect-CpAccount

@@ -68,7 +68,13 @@ namespace CloudPartner.Emulator
 
         /// <summary>Relative Location for the offer's current migration state.</summary>
         public string Location { get; init; } = string.Empty;
+
+        /// <summary>The Product Ingestion submission the operation is (<c>submission/&lt;productGuid&gt;/&lt;n&gt;</c>; a go-live shares its publish's).</summary>
+        public string SubmissionId { get; init; } = string.Empty;
     }
+
+    /// <summary>A configure job as listed by <c>GET /_emulator/jobs</c>: its kind (draft, preview, live), status, result and times.</summary>
+    public sealed record EmulatorJobInfo(string JobId, string? OfferId, string Kind, string JobStatus, string JobResult, DateTimeOffset Created, DateTimeOffset? End);
 
     /// <summary>The emulator's thread-safe state and configuration: everything the admin endpoint can do, in process.</summary>
     public sealed class EmulatorState
@@ -240,8 +246,23 @@ namespace CloudPartner.Emulator
                         CreatedDateTime = op.Created,
                         LastActionDateTime = view.LastAction,
                         Location = CppApi.RelativeLocation(op),
+                        SubmissionId = op.Offer.SubmissionId(op.SubmissionId),
                     };
                 }).OrderBy(o => o.CreatedDateTime).ToList();
+            }
+        }
+
+        /// <summary>All Product Ingestion configure jobs, with their current status, oldest first.</summary>
+        public IReadOnlyList<EmulatorJobInfo> GetJobs()
+        {
+            lock (Gate)
+            {
+                var now = UtcNow;
+                return Catalog.Jobs.Values.OrderBy(j => j.Created).Select(job =>
+                {
+                    var view = job.Evaluate(now);
+                    return new EmulatorJobInfo(job.Id.ToString("D"), job.Offer?.OfferId ?? job.NewProduct?.ExternalId, job.Kind.ToString().ToLowerInvariant(), view.Status, view.Result, job.Created, view.End);
+                }).ToList();
             }
         }
 

@@ -101,6 +101,11 @@ namespace CloudPartner.Engine.Tests
             Assert.Equal(1, (await rig.RequestsAsync()).Count(r => r.GetProperty("method").GetString() == "POST"));
             Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "test-vm");
             Assert.Contains(observer.VerboseLines, l => l.Contains("not sending", StringComparison.Ordinal));
+
+            // Adopted without its job's id, it is followed by its submission.
+            Assert.Null(publish.JobId);
+            var waited = await new OperationWaiter(api).WaitAsync(publish, Hourly, null, null, default);
+            Assert.Equal(OperationState.WaitingForPublisherReview, waited.Operation.State);
         }
 
         [Fact]

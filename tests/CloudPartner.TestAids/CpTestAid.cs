@@ -68,8 +68,10 @@ namespace CloudPartner.TestAids
                 throw new ArgumentNullException(nameof(session));
             }
 
-            var connection = session.Connection;
-            return new CpSessionStatistics(connection.RequestCount, connection.RetryCount, connection.Tokens.Acquisitions);
+            // Both APIs' connections: the CPP one and the Product Ingestion one.
+            var cpp = session.Connection;
+            var pi = session.ProductIngestion.Connection;
+            return new CpSessionStatistics(cpp.RequestCount + pi.RequestCount, cpp.RetryCount + pi.RetryCount, cpp.Tokens.Acquisitions + pi.Tokens.Acquisitions);
         }
     }
 

@@ -44,6 +44,11 @@ Describe 'Short soak' {
         $script:soak.OffersLive + $script:soak.Failed | Should -BeGreaterOrEqual $script:soak.Offers
     }
 
+    It 'took offers live on the Product Ingestion API through the same faults, polling each job within its bound' {
+        $script:soak.ProductIngestionJobs | Should -BeGreaterThan 0
+        $script:soak.PollsOverBound | Should -Be 0 -Because ($script:soak.PollsOverBoundDetail -join '; ')
+    }
+
     It 'renewed its token before the service refused it' {
         $script:soak.Unauthorized401 | Should -Be 0
         $script:soak.DistinctTokensSeen | Should -Be $script:soak.TokenAcquisitions

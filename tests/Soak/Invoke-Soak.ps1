@@ -9,12 +9,16 @@
     The emulator (a process on 127.0.0.1, nothing else is contacted) applies, by seeded rate, to every /api request:
     100-500 ms latency, 10% 5xx (half before the request is handled, half after, so that a POST or PUT may have acted
     although its answer is an error), 5% 429 with Retry-After: 1, 2% dropped connections (half before, half after
-    handling). Offers are processed in -Lanes pipelines running side by side in runspaces that share the default
-    session: New-CpOffer -Path <template> | Publish-CpOffer -Wait | Invoke-CpGoLive -Force -Wait. Every other offer
-    is marked migrated, so both Location forms are followed.
+    handling), on the CPP API and the Product Ingestion API alike. Offers are processed in -Lanes pipelines running
+    side by side in runspaces that share the default session: New-CpOffer -Path <template> | Publish-CpOffer -Wait |
+    Invoke-CpGoLive -Force -Wait. Every third offer is taken live on the Product Ingestion API instead (-Api
+    ProductIngestion: submissions and configure jobs); of the others, every other one is marked migrated, so both
+    Location forms are followed.
 
     Afterwards the emulator's operations are counted per offer: any second publish or go-live of an offer is a
-    duplicate, any operation the cmdlets did not report (as a result or as an error) is lost. Both must be 0.
+    duplicate, any operation the cmdlets did not report (as a result or as an error) is lost. Both must be 0. The
+    Product Ingestion leg's polls of each job (answered status reads) must stay within ceil(T / interval) + 1, T the
+    job's duration.
 .PARAMETER Short
     The CI variant: 24 offers, 4 lanes, 10 s tokens.
 .EXAMPLE
@@ -62,13 +66,14 @@ $shares = [ordered]@{ statusBefore = 0.05; statusAfter = 0.05; throttle = 0.05; 
 $left = 1.0
 $rates = @{}
 foreach ($name in $shares.Keys) { $rates[$name] = $shares[$name] / $left; $left -= $shares[$name] }
+$apis = '^/(api|rp/product-ingestion)/'
 $faults = @(
-    @{ kind = 'latency'; path = '/api/'; latencyMs = 100; latencyMaxMs = 500; seed = $Seed }
-    @{ kind = 'status'; path = '/api/'; statusCode = 500; rate = $rates.statusBefore; seed = $Seed + 1 }
-    @{ kind = 'status'; path = '/api/'; statusCode = 503; rate = $rates.statusAfter; phase = 'after'; seed = $Seed + 2 }
-    @{ kind = 'throttle'; path = '/api/'; retryAfterSeconds = 1; rate = $rates.throttle; seed = $Seed + 3 }
-    @{ kind = 'drop'; path = '/api/'; rate = $rates.dropBefore; seed = $Seed + 4 }
-    @{ kind = 'drop'; path = '/api/'; rate = $rates.dropAfter; phase = 'after'; seed = $Seed + 5 }
+    @{ kind = 'latency'; pathRegex = $apis; latencyMs = 100; latencyMaxMs = 500; seed = $Seed }
+    @{ kind = 'status'; pathRegex = $apis; statusCode = 500; rate = $rates.statusBefore; seed = $Seed + 1 }
+    @{ kind = 'status'; pathRegex = $apis; statusCode = 503; rate = $rates.statusAfter; phase = 'after'; seed = $Seed + 2 }
+    @{ kind = 'throttle'; pathRegex = $apis; retryAfterSeconds = 1; rate = $rates.throttle; seed = $Seed + 3 }
+    @{ kind = 'drop'; pathRegex = $apis; rate = $rates.dropBefore; seed = $Seed + 4 }
+    @{ kind = 'drop'; pathRegex = $apis; rate = $rates.dropAfter; phase = 'after'; seed = $Seed + 5 }
 )
 $arguments = @('--time-scale', "$TimeScale", '--token-lifetime', "$TokenLifetimeSeconds", '--request-log-capacity', "$([math]::Max(20000, $Offers * 60))")
 foreach ($fault in $faults) { $arguments += '--fault'; $arguments += ($fault | ConvertTo-Json -Compress) }
@@ -122,28 +127,36 @@ try {
         $polling = $using:PollingInterval
         $templatePath = $using:template
         $published = $live = $errors = $warnings = $null
-        $_ | ForEach-Object {
-            $offer = New-CpOffer -OfferId $_ -Path $templatePath -Confirm:$false -ErrorVariable +errors -ErrorAction SilentlyContinue
-            if ($offer) {
-                if ([int]$offer.OfferId.Substring(5) % 2 -eq 0) {
-                    Invoke-RestMethod -Method PUT -Uri "$admin/offers/contoso/$($offer.OfferId)/settings" -Body '{"migrated":true}' -ContentType application/json | Out-Null
+        $created = @($_ | ForEach-Object {
+                $offer = New-CpOffer -OfferId $_ -Path $templatePath -Confirm:$false -ErrorVariable +errors -ErrorAction SilentlyContinue
+                if ($offer) {
+                    if ([int]$offer.OfferId.Substring(5) % 2 -eq 0) {
+                        Invoke-RestMethod -Method PUT -Uri "$admin/offers/contoso/$($offer.OfferId)/settings" -Body '{"migrated":true}' -ContentType application/json | Out-Null
+                    }
+                    $offer
                 }
-                $offer
-            }
-        } |
-            Publish-CpOffer -Wait -PollingInterval $polling -Confirm:$false -OutVariable +published -ErrorVariable +errors -WarningVariable +warnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
-            Invoke-CpGoLive -Force -Wait -PollingInterval $polling -OutVariable +live -ErrorVariable +errors -WarningVariable +warnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
-            Out-Null
+            })
+        # Every third offer goes live on the Product Ingestion API, by the same lines with -Api.
+        foreach ($api in 'Cpp', 'ProductIngestion') {
+            $created | Where-Object { ([int]$_.OfferId.Substring(5) % 3 -eq 0) -eq ($api -eq 'ProductIngestion') } |
+                Publish-CpOffer -Api $api -Wait -PollingInterval $polling -Confirm:$false -OutVariable +published -ErrorVariable +errors -WarningVariable +warnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
+                Invoke-CpGoLive -Force -Wait -PollingInterval $polling -OutVariable +live -ErrorVariable +errors -WarningVariable +warnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
+                Out-Null
+        }
+        $kind = @{ publish = 'publish'; preview = 'publish'; golive = 'golive'; live = 'golive' }
         [pscustomobject]@{
-            Published = @($published | ForEach-Object { [pscustomobject]@{ OfferId = $_.OfferId; Id = $_.Id; State = "$($_.State)" } })
-            Live = @($live | ForEach-Object { [pscustomobject]@{ OfferId = $_.OfferId; Id = $_.Id; State = "$($_.State)" } })
+            Published = @($published | ForEach-Object { [pscustomobject]@{ OfferId = $_.OfferId; Id = $_.Id; State = "$($_.State)"; Api = "$($_.Api)"; SubmissionId = $_.SubmissionId; JobId = $_.JobId } })
+            Live = @($live | ForEach-Object { [pscustomobject]@{ OfferId = $_.OfferId; Id = $_.Id; State = "$($_.State)"; Api = "$($_.Api)"; SubmissionId = $_.SubmissionId; JobId = $_.JobId } })
             Errors = @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
                     $target = $_.TargetObject
+                    $property = { param($name) if ($target -and $target.PSObject.Properties[$name]) { $target.$name } else { $null } }
                     [pscustomobject]@{
                         Id = $_.FullyQualifiedErrorId
                         Message = $_.Exception.Message
-                        OfferId = if ($target -is [string]) { $target } elseif ($target -and $target.PSObject.Properties['OfferId']) { $target.OfferId } else { $null }
-                        OperationId = if ($target -and $target.PSObject.Properties['Id']) { $target.Id } else { $null }
+                        OfferId = if ($target -is [string]) { $target } else { & $property 'OfferId' }
+                        OperationId = & $property 'Id'
+                        Api = "$(& $property 'Api')"
+                        Kind = $kind["$(& $property 'SubmissionType')"]
                     }
                 })
             Warnings = @($warnings | ForEach-Object { "$_" })
@@ -160,6 +173,7 @@ finally {
     if ($emulator) {
         try {
             $operations = @((Invoke-EmulatorAdmin -Emulator $emulator -Path operations) | ForEach-Object { $_ } | Where-Object offerId -Like 'soak-*')
+            $jobs = @((Invoke-EmulatorAdmin -Emulator $emulator -Path jobs) | ForEach-Object { $_ } | Where-Object offerId -Like 'soak-*')
             $requests = @(Get-EmulatorRequest $emulator)
         }
         finally { Stop-TestEmulator $emulator }
@@ -176,11 +190,31 @@ $warnings = @($laneResults | ForEach-Object { $_.Warnings })
 # Duplicates: a second publish or go-live of one offer. Lost: an operation the service holds that the cmdlets never
 # reported (as a result, or as the target of an error), or an offer with neither an operation nor an error.
 $reported = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
-foreach ($item in $published + $live) { if ($item.Id) { $null = $reported.Add($item.Id) } }
-foreach ($item in $errorRecords) { if ($item.OperationId) { $null = $reported.Add($item.OperationId) } }
+# A Product Ingestion operation is reported as its submission (once its job has succeeded), or, when an error stopped
+# it, as the offer and kind the error names.
+foreach ($item in $published) { if ($item.Id) { $null = $reported.Add($item.Id) }; if ($item.SubmissionId) { $null = $reported.Add("$($item.SubmissionId)|publish") } }
+foreach ($item in $live) { if ($item.Id) { $null = $reported.Add($item.Id) }; if ($item.SubmissionId) { $null = $reported.Add("$($item.SubmissionId)|golive") } }
+foreach ($item in $errorRecords) {
+    if ($item.OperationId) { $null = $reported.Add($item.OperationId) }
+    if ($item.Api -eq 'ProductIngestion' -and $item.OfferId -and $item.Kind) { $null = $reported.Add("$($item.OfferId)|$($item.Kind)") }
+}
 $duplicates = 0
 foreach ($group in $operations | Group-Object offerId, submissionType) { if ($group.Count -gt 1) { $duplicates += $group.Count - 1 } }
-$lostOperations = @($operations | Where-Object { -not ($reported.Contains($_.id) -or ($_.legacyId -and $reported.Contains($_.legacyId))) })
+$lostOperations = @($operations | Where-Object {
+        -not ($reported.Contains($_.id) -or ($_.legacyId -and $reported.Contains($_.legacyId)) -or $reported.Contains("$($_.submissionId)|$($_.submissionType)") -or $reported.Contains("$($_.offerId)|$($_.submissionType)"))
+    })
+# Polls of each Product Ingestion job that completed: answered reads of its status, against ceil(T / interval) + 1.
+$statusReads = @{}
+foreach ($request in $requests) {
+    if ($request.method -eq 'GET' -and $request.status -eq 200 -and $request.path -match '^/rp/product-ingestion/configure/([0-9a-f-]+)/status$') {
+        $statusReads[$Matches[1]] = 1 + [int]$statusReads[$Matches[1]]
+    }
+}
+$submissionJobs = @($jobs | Where-Object { $_.kind -ne 'draft' -and $_.jobStatus -eq 'completed' -and $_.end })
+$pollsOverBound = @($submissionJobs | Where-Object {
+        $seconds = ([datetimeoffset]$_.end - [datetimeoffset]$_.created).TotalSeconds
+        [int]$statusReads[$_.jobId] -gt [math]::Ceiling($seconds / $PollingInterval.TotalSeconds) + 1
+    })
 $offersWithErrors = @($errorRecords | ForEach-Object { $_.OfferId } | Where-Object { $_ } | Sort-Object -Unique)
 $offersWithOperations = @($operations | ForEach-Object { $_.offerId } | Sort-Object -Unique)
 $lostOffers = @($ids | Where-Object { $_ -notin $offersWithOperations -and $_ -notin $offersWithErrors })
@@ -204,6 +238,11 @@ $result = [pscustomobject]@{
     Lanes = $Lanes
     WallSeconds = [math]::Round($wall.TotalSeconds, 1)
     OperationsStarted = $operations.Count
+    ProductIngestionJobs = $submissionJobs.Count
+    ProductIngestionOperations = @($operations | Where-Object { $_.offerId -in @($jobs.offerId) }).Count
+    PollsPerJobMax = if ($submissionJobs) { ($submissionJobs | ForEach-Object { [int]$statusReads[$_.jobId] } | Measure-Object -Maximum).Maximum } else { 0 }
+    PollsOverBound = $pollsOverBound.Count
+    PollsOverBoundDetail = @($pollsOverBound | ForEach-Object { "$($_.offerId) $($_.kind) job $($_.jobId): $([int]$statusReads[$_.jobId]) polls in $([math]::Round(([datetimeoffset]$_.end - [datetimeoffset]$_.created).TotalSeconds, 1)) s" })
     OperationsCompleted = @($published | Where-Object State -EQ 'WaitingForPublisherReview').Count + @($live | Where-Object State -EQ 'Succeeded').Count
     OperationsExpected = 2 * $Offers
     OperationsExplainedByErrors = $operationsExplained

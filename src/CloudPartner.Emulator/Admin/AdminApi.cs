@@ -51,6 +51,7 @@ namespace CloudPartner.Emulator.Admin
                 return Clock();
             }).WithSummary("{\"time\": \"2030-01-01T00:00:00Z\"} (manual clock only)");
             admin.MapGet("/operations", () => Ok(state.GetOperations())).WithSummary("all publish and go-live operations of all offers");
+            admin.MapGet("/jobs", () => Ok(state.GetJobs())).WithSummary("all Product Ingestion configure jobs, oldest first");
             admin.MapPost("/reset", () => Done(state.Reset)).WithSummary("reseed and reset everything");
             admin.MapGet("/settings", () => Ok(state.Settings)).WithSummary("the settings in force");
             admin.MapPut("/settings", (HttpContext c) => Ok(state.Settings = state.Settings.Merge(Body(c))))

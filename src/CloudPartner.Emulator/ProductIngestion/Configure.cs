@@ -157,6 +157,9 @@ namespace CloudPartner.Emulator.ProductIngestion
             }
 
             var op = offer.StartPublish(call.Now, Settings, state.Catalog.NextSubmissionId(), emails: null);
+
+            // The job's detail shows the submission it created, with its id.
+            submission["id"] = offer.SubmissionId(op.SubmissionId);
             return new ConfigureJob(Guid.NewGuid(), JobKind.Preview, call.Now, Settings.Scaled(DraftJobDuration)) { Offer = offer, Operation = op, Changes = new JsonArray(changes.Append(submission).Select(c => c.DeepClone()).ToArray()) };
         }
 

@@ -48,7 +48,7 @@ namespace CloudPartner.Engine.Http
                 {
                     // A path without a leading slash is relative to the endpoint's own path (the Product Ingestion API
                     // lives under /rp/product-ingestion/); with one, to the host's root.
-                    target = new Uri(endpoint, text);
+                    target = new Uri(endpoint, text.StartsWith("\\", StringComparison.Ordinal) ? "/" + text : text);
                 }
                 catch (UriFormatException e)
                 {

@@ -221,6 +221,23 @@ namespace CloudPartner.Engine.ProductIngestion
         }
 
         /// <summary>
+        /// A resource tree as it is compared: without its submission entries, which say what target was read (draft
+        /// <c>/0</c>, preview, live) rather than what the product holds. Other documents are returned as they are.
+        /// </summary>
+        public static JsonObject ForComparison(JsonObject document)
+        {
+            if (!(JsonFields.Array(document, "resources") is JsonArray resources) || !document.ContainsKey("root"))
+            {
+                return document;
+            }
+
+            var copy = (JsonObject)document.DeepClone();
+            var kept = resources.OfType<JsonObject>().Where(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/submission/", StringComparison.Ordinal) < 0);
+            copy["resources"] = new JsonArray(kept.Select(r => (JsonNode)r.DeepClone()).ToArray());
+            return copy;
+        }
+
+        /// <summary>
         /// The draft resources of a definition: a resource tree (as Get-CpOffer reads it) or an object with
         /// <c>resources</c>; the tree's submission entries are not sent (publishing is Publish-CpOffer's).
         /// </summary>
@@ -296,7 +313,8 @@ namespace CloudPartner.Engine.ProductIngestion
             return await StartAsync(product, "live", submission, before, context, cancellationToken).ConfigureAwait(false);
         }
 
-        public bool CanPoll(OperationInfo operation) => operation.JobId != null;
+        /// <summary>A job is followed by its status; a submission found after a lost answer (no job id known) by the product's submissions.</summary>
+        public bool CanPoll(OperationInfo operation) => operation.JobId != null || (operation.SubmissionId != null && operation.ProductId != null);
 
         public string ResumeCommand(OperationInfo operation) => $"Get-CpOperation -OperationId '{operation.JobId}' -Api ProductIngestion | Wait-CpOperation";
 
@@ -305,11 +323,27 @@ namespace CloudPartner.Engine.ProductIngestion
         {
             if (operation.JobId is null)
             {
-                throw new CpException(CpErrorKind.InvalidArgument, $"Operation {operation.Id} has no configure job to poll: only operations started by a configure request can be followed.");
+                if (operation.SubmissionId is null || operation.ProductId is null)
+                {
+                    throw new CpException(CpErrorKind.InvalidArgument, $"Operation {operation.Id} has no configure job or submission to poll; read it again with Get-CpOperation -OfferId '{operation.OfferId}' -Api ProductIngestion.");
+                }
+
+                var submissions = await ListSubmissionsAsync(operation.ProductId, context, cancellationToken).ConfigureAwait(false);
+                var current = submissions.LastOrDefault(s => s.Id == operation.SubmissionId && s.TargetType == operation.SubmissionType)
+                    ?? throw new CpException(CpErrorKind.NotFound, $"Submission {operation.SubmissionId} of product '{operation.OfferId}' is no longer listed.");
+                var product = new JsonObject { ["id"] = operation.ProductId, ["identity"] = new JsonObject { ["externalId"] = operation.OfferId } };
+                return ToOperation(product, current, submissions);
             }
 
             var job = await GetJobAsync(operation.JobId, context, cancellationToken).ConfigureAwait(false);
-            return ToOperation(job, operation.SubmissionType, operation.OfferId, operation.ProductId, operation.SubmissionId);
+            var submissionId = operation.SubmissionId;
+            if (submissionId is null && StatusMapper.MapJob(job.JobStatus, job.JobResult, toPreview: false) == OperationState.Succeeded)
+            {
+                // A publish's submission id is known once its job has succeeded: its detail shows what it created.
+                submissionId = (await ReadJobDetailAsync(operation.JobId, context, cancellationToken).ConfigureAwait(false))?.Id;
+            }
+
+            return ToOperation(job, operation.SubmissionType, operation.OfferId, operation.ProductId, submissionId);
         }
 
         /// <summary>The preview and live submissions of the product <paramref name="offerId"/> as operations, newest first.</summary>
@@ -326,21 +360,25 @@ namespace CloudPartner.Engine.ProductIngestion
         public async Task<OperationInfo> GetJobOperationAsync(string jobId, string? offerId, CommandContext? context, CancellationToken cancellationToken)
         {
             var job = await GetJobAsync(jobId, context, cancellationToken).ConfigureAwait(false);
-            string? target = null;
-            string? productId = null;
-            if (StatusMapper.MapJob(job.JobStatus, job.JobResult, toPreview: false) == OperationState.Succeeded)
+            var submission = StatusMapper.MapJob(job.JobStatus, job.JobResult, toPreview: false) == OperationState.Succeeded
+                ? await ReadJobDetailAsync(jobId, context, cancellationToken).ConfigureAwait(false)
+                : null;
+            return ToOperation(job, submission?.TargetType ?? "draft", offerId ?? string.Empty, submission?.Product, submission?.Id);
+        }
+
+        /// <summary>The submission a succeeded job created or took live, from its detail; null for a draft-only job.</summary>
+        private async Task<(string? Id, string TargetType, string? Product)?> ReadJobDetailAsync(string jobId, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var detail = await SendAsync(HttpMethod.Get, Path("configure/" + JobGuid(jobId)), null, context, cancellationToken).ConfigureAwait(false);
+            var submission = JsonFields.Objects(LosslessJson.ParseObject(detail.Body, "The job detail"), "resources")
+                .FirstOrDefault(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/submission/", StringComparison.Ordinal) >= 0);
+            if (submission is null)
             {
-                var detail = await SendAsync(HttpMethod.Get, Path("configure/" + JobGuid(jobId)), null, context, cancellationToken).ConfigureAwait(false);
-                var submission = JsonFields.Objects(LosslessJson.ParseObject(detail.Body, "The job detail"), "resources")
-                    .FirstOrDefault(r => (JsonFields.String(r, "$schema") ?? string.Empty).IndexOf("/submission/", StringComparison.Ordinal) >= 0);
-                if (submission != null)
-                {
-                    target = SubmissionInfo.Parse(submission).TargetType;
-                    productId = JsonFields.String(submission, "product");
-                }
+                return null;
             }
 
-            return ToOperation(job, target ?? "draft", offerId ?? string.Empty, productId, null);
+            var info = SubmissionInfo.Parse(submission);
+            return (info.Id.Length == 0 ? null : info.Id, info.TargetType, JsonFields.String(submission, "product"));
         }
 
         /// <summary>

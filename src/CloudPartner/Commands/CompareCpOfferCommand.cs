@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CloudPartner.Engine.Errors;
 using CloudPartner.Engine.Json;
 using CloudPartner.Engine.Offers;
+using CloudPartner.Engine.ProductIngestion;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands
@@ -112,7 +113,7 @@ namespace CloudPartner.Commands
 
         private void Write(string offerId, JsonObject before, JsonObject after)
         {
-            var changes = OfferDiff.Compare(before, after, IncludeVolatile);
+            var changes = OfferDiff.Compare(ProductIngestionApi.ForComparison(before), ProductIngestionApi.ForComparison(after), IncludeVolatile);
             if (Summary)
             {
                 WriteObject(new CpOfferChangeSummary(offerId, new OfferChangeSummary(changes)));

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using CloudPartner.Engine.Cpp;
 using CloudPartner.Engine.Offers;
+using CloudPartner.Engine.ProductIngestion;
 using CloudPartner.Infrastructure;
 
 namespace CloudPartner.Commands
@@ -57,7 +58,7 @@ namespace CloudPartner.Commands
                     live["resources"] = new JsonArray();
                 }
 
-                return OfferDiff.Compare(live, preview);
+                return OfferDiff.Compare(ProductIngestionApi.ForComparison(live), ProductIngestionApi.ForComparison(preview));
             });
             return new OfferChangeSummary(changes).Describe() + " would go live";
         }

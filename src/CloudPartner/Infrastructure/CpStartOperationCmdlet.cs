@@ -120,7 +120,7 @@ namespace CloudPartner.Infrastructure
                         : await api.GoLiveAsync(product, context, cancel).ConfigureAwait(false);
                 });
                 Verbose($"{Kind} on the Product Ingestion API: job {operation.JobId}, {operation.State}.");
-                if (Wait && !operation.IsTerminal && operation.JobId != null)
+                if (Wait && !operation.IsTerminal && session.ProductIngestion.CanPoll(operation))
                 {
                     BeginWait(session, operation, canceledIsSuccess: Kind == OperationKind.Cancel);
                 }
