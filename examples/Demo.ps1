@@ -62,7 +62,7 @@ try {
 
     Write-Step 'Publish to preview and wait for the job; see what going live would change; go live and wait'
     Publish-CpOffer -OfferId $ProductId -Wait -PollingInterval '00:00:00.25' | Format-Table | Out-Host
-    Compare-CpOffer -OfferId $ProductId -ReferenceSlot Preview -DifferenceSlot Draft | Format-Table | Out-Host
+    Invoke-CpGoLive -OfferId $ProductId -WhatIf
     Invoke-CpGoLive -OfferId $ProductId -Force -Wait -PollingInterval '00:00:00.25' | Format-Table | Out-Host
 
     Write-Step 'The product and its submissions now'
