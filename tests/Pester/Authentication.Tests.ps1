@@ -155,6 +155,20 @@ Describe 'Connect-CpAccount -ClientSecret and -Credential' {
         $err.Exception.Message | Should -Match '127\.0\.0\.1:9'
     }
 
+    It 'serves both APIs from one sign-in: the Graph token at connect with -Api ProductIngestion, the CPP one at its first command' {
+        $before = @(Get-Issued).Count
+        $session = Connect-CpAccount -TenantId $script:tenant -ClientId $script:secretClient -ClientSecret (ConvertTo-SecureString $script:secret -AsPlainText -Force) -Api ProductIngestion -ProductIngestionEndpoint "$($script:emulator.Url)/rp/product-ingestion" @script:common
+        $issued = @(Get-Issued)
+        $issued.Count | Should -Be ($before + 1)
+        $issued[-1].audience | Should -Be 'https://graph.microsoft.com'
+        $session.ProductIngestionTokenExpiresOn | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddMinutes(30))
+        (Get-CpOffer -OfferId test-vm).Api | Should -Be 'ProductIngestion'
+        (Get-CpOffer -OfferId test-vm -Api Cpp).Api | Should -Be 'Cpp'
+        $issued = @(Get-Issued)
+        $issued.Count | Should -Be ($before + 2)
+        $issued[-1].audience | Should -Be 'https://cloudpartner.azure.com'
+    }
+
     It 'renews the token through MSAL when the API refuses it' {
         Connect-WithSecret | Out-Null
         $before = @(Get-Issued).Count

@@ -134,9 +134,9 @@ namespace CloudPartner.Emulator.Admin
             public static ClientView Of(OAuthClient client) => new(client.ClientId, client.TenantId, client.Secret is not null, client.Certificates.Select(c => c.Thumbprint), client.FederatedCredentials, client.PublicClient, client.ManagedIdentity, client.Publishers);
         }
 
-        private sealed record IssueView(DateTimeOffset Time, string ClientId, string TenantId, string GrantType, string Method, string Token, DateTimeOffset ExpiresOn, string? Assertion, bool CertificateChainSent)
+        private sealed record IssueView(DateTimeOffset Time, string ClientId, string TenantId, string GrantType, string Method, string Token, DateTimeOffset ExpiresOn, string? Assertion, bool CertificateChainSent, string Audience)
         {
-            public static IssueView Of(OAuthIssue issue) => new(issue.Time, issue.ClientId, issue.TenantId, issue.GrantType, issue.Method, issue.TokenFingerprint, issue.ExpiresOn, issue.AssertionFingerprint, issue.CertificateChainSent);
+            public static IssueView Of(OAuthIssue issue) => new(issue.Time, issue.ClientId, issue.TenantId, issue.GrantType, issue.Method, issue.TokenFingerprint, issue.ExpiresOn, issue.AssertionFingerprint, issue.CertificateChainSent, issue.Audience);
         }
     }
 }

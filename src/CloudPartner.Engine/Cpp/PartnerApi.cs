@@ -381,7 +381,22 @@ namespace CloudPartner.Engine.Cpp
             var match = now.Where(o => o.Id != null && !known.Contains(o.Id) && Matches(o, kind))
                 .OrderByDescending(o => o.CreatedDateTime ?? o.LastActionDateTime ?? DateTimeOffset.MinValue)
                 .FirstOrDefault();
-            return match is null ? null : await RefreshAsync(match, context, cancellationToken).ConfigureAwait(false);
+            if (match is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await RefreshAsync(match, context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CpException e) when (e.IsTransient)
+            {
+                // The list has shown the operation the request started: that answers the look-up, even if its detail
+                // cannot be read now. It is reported as the list shows it; a wait reads it again.
+                context.Observer.Verbose($"Operation {match.Id} was found, but reading it failed ({e.Message}); it is reported as the list shows it.");
+                return match;
+            }
         }
 
         private static bool IsCanceled(OperationInfo operation)
