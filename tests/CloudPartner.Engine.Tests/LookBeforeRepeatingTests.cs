@@ -109,6 +109,25 @@ namespace CloudPartner.Engine.Tests
         }
 
         [Fact]
+        public async Task A_look_up_that_finds_the_operation_adopts_it_even_when_its_detail_cannot_be_read()
+        {
+            const string publish = "/api/publishers/contoso/offers/contoso-app/publish";
+            await using var rig = await EmulatorRig.StartAsync(o =>
+            {
+                o.Faults.Add(new FaultRule { Kind = FaultKind.Status, Method = "POST", Path = publish, Phase = FaultPhase.After, Count = 1 });
+
+                // The list shows the new operation, but reading it fails more often than the command may retry.
+                o.Faults.Add(new FaultRule { Kind = FaultKind.Status, Method = "GET", Path = "/api/publishers/contoso/offers/contoso-app/operations/", Count = 50, StatusCode = 503 });
+            });
+
+            var operation = await rig.Api().StartOperationAsync("contoso", "contoso-app", OperationKind.Publish, null, null, default);
+
+            var started = Assert.Single(rig.Server.State.GetOperations(), o => o.OfferId == "contoso-app");
+            Assert.Equal(started.Id, operation.Id);
+            Assert.Equal(1, await RetryTests.CountAsync(rig, publish));
+        }
+
+        [Fact]
         public async Task When_every_look_up_fails_the_error_says_the_outcome_is_unknown()
         {
             const string publish = "/api/publishers/contoso/offers/contoso-app/publish";

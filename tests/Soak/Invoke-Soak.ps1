@@ -197,6 +197,12 @@ foreach ($item in $live) { if ($item.Id) { $null = $reported.Add($item.Id) }; if
 foreach ($item in $errorRecords) {
     if ($item.OperationId) { $null = $reported.Add($item.OperationId) }
     if ($item.Api -eq 'ProductIngestion' -and $item.OfferId -and $item.Kind) { $null = $reported.Add("$($item.OfferId)|$($item.Kind)") }
+    # An error that says the request's outcome is unknown reports that offer's operation of that kind as unknown (and
+    # says how to find it); one that says the request did not take effect does not, so an operation it hides is lost.
+    $command = if ($item.Id -like '*PublishCpOfferCommand') { 'publish' } elseif ($item.Id -like '*InvokeCpGoLiveCommand') { 'golive' } else { $null }
+    if ($item.OfferId -and $command -and $item.Message -match 'outcome (is|was) unknown' -and $item.Message -notmatch 'did not take effect \(checked\)') {
+        $null = $reported.Add("$($item.OfferId)|$command")
+    }
 }
 $duplicates = 0
 foreach ($group in $operations | Group-Object offerId, submissionType) { if ($group.Count -gt 1) { $duplicates += $group.Count - 1 } }
@@ -252,7 +258,11 @@ $result = [pscustomobject]@{
     FailedMessages = @($errorRecords | Select-Object -First 10 | ForEach-Object { "$($_.OfferId): $($_.Message)" })
     Duplicated = $duplicates
     Lost = $lostOperations.Count + $lostOffers.Count
-    LostDetail = @($lostOperations | ForEach-Object { "$($_.offerId) $($_.submissionType) $($_.id)" }) + @($lostOffers | ForEach-Object { "$_ (no operation, no error)" })
+    LostDetail = @($lostOperations | ForEach-Object {
+            $offerId = $_.offerId
+            $said = @($errorRecords | Where-Object OfferId -EQ $offerId | ForEach-Object { "$($_.Id): $($_.Message)" }) -join ' | '
+            "$offerId $($_.submissionType) $($_.id)" + $(if ($said) { " (errors: $said)" } else { ' (no error for this offer)' })
+        }) + @($lostOffers | ForEach-Object { "$_ (no operation, no error)" })
     Warnings = $warnings.Count
     WarningMessages = @($warnings | Select-Object -First 10)
     RequestsSent = $statistics.Requests
