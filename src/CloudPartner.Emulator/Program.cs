@@ -258,14 +258,15 @@ namespace CloudPartner.Emulator
         {
             if (name == "stepDurations")
             {
-                var steps = settings[name]?.AsObject() ?? new JsonObject();
+                // Repeated --step-duration options add up.
+                var steps = (JsonObject?)settings[name]?.DeepClone() ?? new JsonObject();
                 foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     var parts = pair.Split('=', 2);
                     steps[parts[0]] = parts.Length == 2 ? ParseSeconds(parts[1], arg).TotalSeconds : throw new ArgumentException($"Option '{arg}' expects id=seconds, e.g. displaycertify=60.");
                 }
 
-                return steps.Parent is null ? steps : steps.DeepClone();
+                return steps;
             }
 
             if (type == typeof(bool))

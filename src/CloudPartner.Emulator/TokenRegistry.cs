@@ -94,22 +94,6 @@ namespace CloudPartner.Emulator
             this.access = map;
         }
 
-        public void SetAccess(string token, IEnumerable<string>? publishers)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(token);
-            var map = new Dictionary<string, HashSet<string>>(this.access, StringComparer.Ordinal);
-            if (publishers is null)
-            {
-                map.Remove(token);
-            }
-            else
-            {
-                map[token] = new HashSet<string>(publishers, StringComparer.OrdinalIgnoreCase);
-            }
-
-            this.access = map;
-        }
-
         public IReadOnlyDictionary<string, IReadOnlyList<string>> AccessSnapshot()
         {
             var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

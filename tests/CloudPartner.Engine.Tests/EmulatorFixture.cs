@@ -72,25 +72,9 @@ namespace CloudPartner.Engine.Tests
         /// </summary>
         public PartnerApi SimulatedApi(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null)
         {
-            var clock = Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.");
             var settings = new ConnectionSettings { Endpoint = BaseAddress, PublisherId = "contoso", MaxRetries = 4 };
             configure?.Invoke(settings);
-            return new PartnerApi(new ApiConnection(
-                settings,
-                tokens ?? new StaticTokenProvider(Token),
-                retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),
-                delay: (wait, cancel) =>
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    lock (Delays)
-                    {
-                        Delays.Add(wait);
-                    }
-
-                    clock.Advance(wait);
-                    return Task.CompletedTask;
-                },
-                clock: () => clock.UtcNow));
+            return new PartnerApi(SimulatedConnection(settings, tokens));
         }
 
         /// <summary>
@@ -99,7 +83,6 @@ namespace CloudPartner.Engine.Tests
         /// </summary>
         public ProductIngestionApi ProductIngestion(Action<ConnectionSettings>? configure = null, ITokenProvider? tokens = null)
         {
-            var clock = Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.");
             var settings = new ConnectionSettings
             {
                 Endpoint = new Uri(BaseAddress, "rp/product-ingestion"),
@@ -108,7 +91,14 @@ namespace CloudPartner.Engine.Tests
                 MaxRetries = 4,
             };
             configure?.Invoke(settings);
-            return new ProductIngestionApi(new ApiConnection(
+            return new ProductIngestionApi(SimulatedConnection(settings, tokens));
+        }
+
+        /// <summary>A connection whose every wait advances the emulator's manual clock instead of sleeping, and which reads the same clock.</summary>
+        private ApiConnection SimulatedConnection(ConnectionSettings settings, ITokenProvider? tokens)
+        {
+            var clock = Server.ManualClock ?? throw new InvalidOperationException("Start the emulator with a ManualClock.");
+            return new ApiConnection(
                 settings,
                 tokens ?? new StaticTokenProvider(Token),
                 retryPolicy: new RetryPolicy(settings.MaxRetries, seed: 7),
@@ -123,7 +113,7 @@ namespace CloudPartner.Engine.Tests
                     clock.Advance(wait);
                     return Task.CompletedTask;
                 },
-                clock: () => clock.UtcNow));
+                clock: () => clock.UtcNow);
         }
 
         /// <summary>The emulator's request log, read over its admin endpoint.</summary>

@@ -11,7 +11,6 @@ namespace CloudPartner.Emulator.Http
     internal static class Json
     {
         public static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        public static readonly JsonWriterOptions Indented = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
         public static readonly JsonDocumentOptions ParseOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
         public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
@@ -30,10 +29,10 @@ namespace CloudPartner.Emulator.Http
             Converters = { new Z7Converter() },
         };
 
-        public static byte[] Write(Action<Utf8JsonWriter> write, bool indented = false)
+        public static byte[] Write(Action<Utf8JsonWriter> write)
         {
             var buffer = new ArrayBufferWriter<byte>(512);
-            using (var writer = new Utf8JsonWriter(buffer, indented ? Indented : Compact))
+            using (var writer = new Utf8JsonWriter(buffer, Compact))
             {
                 write(writer);
             }

@@ -38,7 +38,6 @@ namespace CloudPartner.Infrastructure
         /// <summary>Checks the wait options before anything is sent, so a bad value never leaves an operation behind.</summary>
         protected override void BeginProcessing()
         {
-            base.BeginProcessing();
             var options = new WaitOptions { PollingInterval = PollingInterval, Timeout = Timeout };
             try
             {
