@@ -142,6 +142,12 @@ Describe 'Changing and creating products on the Product Ingestion API' {
         $error[0].Exception.Message | Should -Match 'invalidId'
     }
 
+    It 'gives up waiting for the configure job at -Timeout, and the job goes on' {
+        $offer = Get-CpOffer -OfferId contoso-large -Session $script:pi
+        { $offer | Set-CpOffer -Timeout 0 -Session $script:pi -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'CpOperationTimeout*'
+        { $offer | Set-CpOffer -Timeout -1 -Session $script:pi -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'CpInvalidArgument*'
+    }
+
     It 'creates a product from another one''s tree' {
         $created = Get-CpOffer -OfferId test-vm -Session $script:pi | New-CpOffer -OfferId pi-created-vm -Session $script:pi -Confirm:$false
         $created.OfferId | Should -Be 'pi-created-vm'

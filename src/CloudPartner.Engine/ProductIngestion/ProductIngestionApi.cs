@@ -58,8 +58,7 @@ namespace CloudPartner.Engine.ProductIngestion
                 return LosslessJson.ParseObject(response.Body, "The product");
             }
 
-            var found = await PagesAsync(Path("product?externalId=" + Uri.EscapeDataString(Ids.OfferId(offerId))), "The product look-up", context, cancellationToken).ConfigureAwait(false);
-            return found.FirstOrDefault() ?? throw new CpException(
+            return await FindProductAsync(offerId, context, cancellationToken).ConfigureAwait(false) ?? throw new CpException(
                 CpErrorKind.NotFound,
                 $"No product has the externalId '{offerId}' on the Product Ingestion API.",
                 "Check the offer id (the product's externalId is the offer id of Partner Center and CPP); Get-CpOffer -Api ProductIngestion lists the products.")
@@ -98,6 +97,13 @@ namespace CloudPartner.Engine.ProductIngestion
 
         /// <summary>The target of a slot: Draft → draft, Preview → preview, Production → live.</summary>
         public static string TargetOf(OfferSlot? slot) => slot == OfferSlot.Production ? "live" : slot == OfferSlot.Preview ? "preview" : "draft";
+
+        /// <summary>The product whose <c>externalId</c> is <paramref name="offerId"/>, or null (the service answers an empty <c>value</c>).</summary>
+        private async Task<JsonObject?> FindProductAsync(string offerId, CommandContext? context, CancellationToken cancellationToken)
+        {
+            var found = await PagesAsync(Path("product?externalId=" + Uri.EscapeDataString(Ids.OfferId(offerId))), "The product look-up", context, cancellationToken).ConfigureAwait(false);
+            return found.FirstOrDefault();
+        }
 
         /// <summary>The product's resources for one target (draft, preview, live), as the service returns them.</summary>
         public async Task<(JsonObject Tree, string Text)> GetResourceTreeAsync(string productId, string targetType, CommandContext? context, CancellationToken cancellationToken)
@@ -150,14 +156,16 @@ namespace CloudPartner.Engine.ProductIngestion
 
         /// <summary>
         /// Writes a product's draft from its resources and waits for the job (polling after 2 s, then twice as long each
-        /// time up to a minute, within <paramref name="timeout"/>); a failed job is CpValidationFailed carrying every
-        /// nested error. Returns the draft as it is then.
+        /// time up to a minute, within <paramref name="timeout"/>, null for no limit); a failed job is CpValidationFailed
+        /// carrying every nested error. Returns the draft as it is then.
         /// </summary>
-        public async Task<OfferDocument> ConfigureAndWaitAsync(string offerId, IReadOnlyList<JsonObject> resources, TimeSpan timeout, CommandContext? context, CancellationToken cancellationToken)
+        public async Task<OfferDocument> ConfigureAndWaitAsync(string offerId, IReadOnlyList<JsonObject> resources, TimeSpan? timeout, CommandContext? context, CancellationToken cancellationToken)
         {
             context ??= new CommandContext();
+            var wait = new WaitOptions { Timeout = timeout };
+            wait.Validate();
             var job = await ConfigureDraftAsync(resources, context, cancellationToken).ConfigureAwait(false);
-            var deadline = Connection.Clock() + timeout;
+            var deadline = wait.DeadlineFrom(Connection.Clock()) ?? DateTimeOffset.MaxValue;
             var pause = TimeSpan.FromSeconds(2);
             while (!string.Equals(job.JobStatus, "completed", StringComparison.OrdinalIgnoreCase))
             {
@@ -189,10 +197,9 @@ namespace CloudPartner.Engine.ProductIngestion
         /// product resource gets that externalId, every resource loses its durable id and names the new product by
         /// <c>resourceName</c>, as resources created in one request do.
         /// </summary>
-        public async Task<OfferDocument> CreateAsync(string offerId, JsonObject definition, TimeSpan timeout, CommandContext? context, CancellationToken cancellationToken)
+        public async Task<OfferDocument> CreateAsync(string offerId, JsonObject definition, TimeSpan? timeout, CommandContext? context, CancellationToken cancellationToken)
         {
-            var existing = await PagesAsync(Path("product?externalId=" + Uri.EscapeDataString(Ids.OfferId(offerId))), "The product look-up", context, cancellationToken).ConfigureAwait(false);
-            if (existing.Count > 0)
+            if (await FindProductAsync(offerId, context, cancellationToken).ConfigureAwait(false) != null)
             {
                 throw new CpException(CpErrorKind.Conflict, $"Product '{offerId}' already exists on the Product Ingestion API.", $"To change it, use Set-CpOffer -OfferId '{offerId}' -Api ProductIngestion.") { Target = offerId };
             }

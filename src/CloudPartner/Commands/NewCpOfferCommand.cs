@@ -37,6 +37,11 @@ namespace CloudPartner.Commands
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = string.Empty;
 
+        /// <summary>On the Product Ingestion API: how long to wait for the configure job (default: no limit; a number means seconds).</summary>
+        [Parameter]
+        [SecondsTransformation]
+        public System.TimeSpan? Timeout { get; set; }
+
         protected override void ProcessRecord()
         {
             var session = RequireSession();
@@ -107,7 +112,7 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var offer = Run((context, cancel) => session.ProductIngestion.CreateAsync(offerId, tree, System.TimeSpan.FromHours(1), context, cancel));
+                var offer = Run((context, cancel) => session.ProductIngestion.CreateAsync(offerId, tree, Timeout, context, cancel));
                 WriteObject(new CpOffer(offer, string.Empty, isSummary: false, CpApi.ProductIngestion));
             });
         }

@@ -49,6 +49,11 @@ namespace CloudPartner.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>On the Product Ingestion API: how long to wait for the configure job (default: no limit; a number means seconds).</summary>
+        [Parameter]
+        [SecondsTransformation]
+        public System.TimeSpan? Timeout { get; set; }
+
         protected override void ProcessRecord()
         {
             var session = RequireSession();
@@ -115,7 +120,7 @@ namespace CloudPartner.Commands
                     return;
                 }
 
-                var offer = Run((context, cancel) => session.ProductIngestion.ConfigureAndWaitAsync(offerId, resources, System.TimeSpan.FromHours(1), context, cancel));
+                var offer = Run((context, cancel) => session.ProductIngestion.ConfigureAndWaitAsync(offerId, resources, Timeout, context, cancel));
                 if (PassThru)
                 {
                     WriteObject(new CpOffer(offer, string.Empty, isSummary: false, CpApi.ProductIngestion));
